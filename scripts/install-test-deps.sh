@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the real programs the integration tests run, when missing. Idempotent; needs root (or sudo)
+# for apt-get. Each test that needs a program it cannot find fails with a message naming this script.
+set -eu
+
+need=""
+have() { command -v "$1" >/dev/null 2>&1; }
+have zsh || need="$need zsh"
+have fish || need="$need fish"
+have dash || need="$need dash"
+[ -x /bin/busybox ] || have busybox || need="$need busybox-static"
+# Further packages (runc, podman, golang-go, rsyslog, chromium) are added here by the features that test them.
+for extra in ${ENVTRACE_EXTRA_DEBS:-}; do need="$need $extra"; done
+
+if [ -n "$need" ]; then
+  echo "install-test-deps: installing$need" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  # shellcheck disable=SC2086
+  $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
+fi

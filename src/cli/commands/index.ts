@@ -1,0 +1,6 @@
+/** Command registry: one file per command, listed explicitly. */
+import type { CliCommand } from "./command.js";
+import { explainCommand } from "./explain.js";
+import { scanCommand } from "./scan.js";
+
+export const commands: readonly CliCommand[] = [explainCommand, scanCommand];

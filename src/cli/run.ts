@@ -1,0 +1,47 @@
+/**
+ * CLI entry: parses argv, runs one command, returns the exit code (0 clean, 1 findings at or above
+ * `--fail-on`, 2 usage or fatal error). Nothing below `bin/` calls `process.exit`; errors become one
+ * line on stderr, never a stack trace.
+ */
+import { Command, CommanderError } from "commander";
+import { commands } from "./commands/index.js";
+import { EnvtraceError, EXIT } from "./errors.js";
+import { type CliIo, defaultIo } from "./io.js";
+
+export const VERSION = "0.1.0";
+
+export async function run(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const program = new Command("envtrace")
+    .description("Who set each environment variable of a process, container or pod — when, and how.")
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError("(run `envtrace --help` for usage)")
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  for (const c of commands) {
+    const cmd = c.register(program, io, (code) => {
+      exitCode = code;
+    });
+    cmd.exitOverride();
+  }
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.OK : EXIT.ERROR;
+    }
+    const msg =
+      err instanceof EnvtraceError
+        ? err.message
+        : `internal error: ${err instanceof Error ? err.message : String(err)}`;
+    io.stderr.write(`envtrace: ${msg.split("\n")[0]}\n`);
+    if (io.env.ENVTRACE_DEBUG && err instanceof Error && !(err instanceof EnvtraceError)) {
+      io.stderr.write(`${err.stack ?? ""}\n`);
+    }
+    return EXIT.ERROR;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The pipeline for host processes: collect (procfs) → attribute (engine + resolvers) → detect (mask).
+ * Every entry point returns masked results; nothing here prints.
+ */
+
+import { attributeChain, createResolverContext } from "./attribution/engine.js";
+import { resolvers as defaultResolvers } from "./attribution/index.js";
+import type { Resolver, ResolverContext } from "./attribution/resolver.js";
+import { maskResult } from "./detect/mask.js";
+import type { CollectionIssue, DisplayValue, ExplainResult, ProcessSnapshot } from "./model/index.js";
+import { createHostFs, type HostFs } from "./snapshot/host-fs.js";
+import { ProcReader } from "./snapshot/procfs.js";
+
+export interface ExplainOptions {
+  /** Root of the inspected host's filesystem (a fixture tree in tests). Default `/`. */
+  root?: string;
+  /** Opt-in: run startup files for real to confirm static answers. */
+  trace?: boolean;
+  /** Show secret values in clear. */
+  reveal?: boolean;
+  /** Only these keys (all when empty). */
+  keys?: readonly string[];
+  resolvers?: readonly Resolver[];
+}
+
+/** Shared state for explaining many processes in one run (scan): one procfs reader, one memo table. */
+export class ExplainSession {
+  readonly fs: HostFs;
+  readonly reader: ProcReader;
+  readonly ctx: ResolverContext;
+  readonly issues: CollectionIssue[] = [];
+  private readonly resolvers: readonly Resolver[];
+
+  constructor(readonly opts: ExplainOptions = {}) {
+    this.fs = createHostFs(opts.root ?? "/");
+    this.reader = new ProcReader(this.fs);
+    this.resolvers = opts.resolvers ?? defaultResolvers;
+    this.ctx = createResolverContext({ fs: this.fs, trace: opts.trace ?? false, issues: this.issues });
+  }
+
+  /**
+   * Explains the exec-time environment of `envPid`. `subjectPid` names the process shown as the subject
+   * (for the default subject, the user's shell, whose exports its first child received).
+   */
+  async explain(envPid: number, subjectPid = envPid): Promise<ExplainResult<DisplayValue>> {
+    const before = this.issues.length;
+    const { chain, issues } = await this.reader.ancestry(envPid);
+    const envProc = chain[chain.length - 1];
+    const subjectProc: ProcessSnapshot | undefined = chain.find((p) => p.info.pid === subjectPid) ?? envProc;
+    const result: ExplainResult<string> = {
+      subject: {},
+      variables: [],
+      findings: [],
+      issues: [...issues],
+    };
+    if (subjectProc) {
+      const i = subjectProc.info;
+      result.subject = { pid: i.pid, comm: i.comm };
+      if (i.exe) result.subject.exe = i.exe;
+      if (i.startTime) result.subject.startTime = i.startTime;
+    } else {
+      result.subject = { pid: subjectPid };
+    }
+    if (envProc && envProc.info.pid !== subjectPid) result.envPid = envProc.info.pid;
+    if (envProc?.info.pid === envPid && envProc.env) {
+      let lineages = await attributeChain(chain, { resolvers: this.resolvers, ctx: this.ctx });
+      if (this.opts.keys && this.opts.keys.length > 0) {
+        const wanted = new Set(this.opts.keys);
+        lineages = lineages.filter((l) => wanted.has(l.key));
+      }
+      result.variables = lineages;
+    }
+    result.issues.push(...this.issues.slice(before));
+    return maskResult(result, { reveal: this.opts.reveal ?? false });
+  }
+}
+
+export async function explainProcess(
+  pid: number,
+  opts: ExplainOptions = {},
+): Promise<ExplainResult<DisplayValue>> {
+  return new ExplainSession(opts).explain(pid);
+}
+
+const WRAPPERS = new Set(["node", "nodejs", "npm", "npx", "npm exec", "pnpm", "yarn", "tsx"]);
+
+function isWrapper(p: ProcessSnapshot, parent: ProcessSnapshot | undefined): boolean {
+  const name = (p.info.exe?.split("/").pop() ?? p.info.comm).replace(/^-/, "");
+  if (WRAPPERS.has(name) || WRAPPERS.has(p.info.comm)) return true;
+  // npm runs bins through `sh -c`; such a shell is part of the wrapper only when npm/node started it.
+  const a0 = (p.info.cmdline[0] ?? "").split("/").pop();
+  return (
+    (a0 === "sh" || p.info.comm === "sh") &&
+    p.info.cmdline[1] === "-c" &&
+    !!parent &&
+    isWrapper(parent, undefined)
+  );
+}
+
+/**
+ * The default subject: the process that invoked envtrace, walking past npx/npm/node wrappers. Returns the
+ * subject (usually the user's shell) and the process whose exec-time environment is what it exported.
+ */
+export async function defaultSubject(
+  reader: ProcReader,
+  selfPid = process.pid,
+): Promise<{ subjectPid: number; envPid: number }> {
+  const { chain } = await reader.ancestry(selfPid);
+  // chain: outermost first, self last.
+  let i = chain.length - 1;
+  while (i - 1 >= 1 && isWrapper(chain[i - 1]!, chain[i - 2])) i--;
+  const envProc = chain[i];
+  const subject = chain[i - 1];
+  if (!envProc || !subject) return { subjectPid: selfPid, envPid: selfPid };
+  return { subjectPid: subject.info.pid, envPid: envProc.info.pid };
+}

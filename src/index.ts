@@ -1,0 +1,21 @@
+/** envtrace's public library surface. Everything a program may import lives behind this file. */
+export { attributeChain, createResolverContext } from "./attribution/engine.js";
+export { resolvers } from "./attribution/index.js";
+export type {
+  ResolveRequest,
+  Resolver,
+  ResolverAnswer,
+  ResolverContext,
+  StaticCandidate,
+} from "./attribution/resolver.js";
+export { defineResolver } from "./attribution/resolver.js";
+export { run } from "./cli/run.js";
+export { detectSecret } from "./detect/index.js";
+export { maskResult } from "./detect/mask.js";
+export { SecretValue } from "./detect/secret-value.js";
+export { defaultSubject, type ExplainOptions, ExplainSession, explainProcess } from "./explain.js";
+export * from "./model/index.js";
+export { reporters } from "./report/index.js";
+export { parseEnviron } from "./snapshot/environ.js";
+export { createHostFs, type HostFs } from "./snapshot/host-fs.js";
+export { ProcReader } from "./snapshot/procfs.js";

@@ -1,0 +1,98 @@
+/**
+ * Read-only view of a host's files under an injectable root, so that collectors and resolvers can run
+ * against a fixture tree (`test/fixtures/...`) exactly as against `/`.
+ *
+ * Every path given to these methods is a path on the inspected host (`/etc/profile`, `/proc/1/environ`);
+ * it is resolved under `root`. Methods throw Node errors (`ENOENT`, `EACCES`, …); callers turn them into
+ * `CollectionIssue`s with {@link issueFromError}.
+ */
+import { constants as fsConstants } from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+import type { CollectionIssue, IssueCode } from "../model/index.js";
+
+/** Files larger than this are not read by static analysis (a `TOO_LARGE` issue instead). */
+export const MAX_TEXT_FILE_BYTES = 8 * 1024 * 1024;
+
+export interface HostFs {
+  readonly root: string;
+  /** Maps a host path to the real path on this machine. */
+  resolve(hostPath: string): string;
+  readFile(hostPath: string): Promise<Buffer>;
+  /** Reads a text file; undefined when it does not exist. Other errors throw. */
+  readTextIfExists(hostPath: string, maxBytes?: number): Promise<string | undefined>;
+  stat(hostPath: string): Promise<import("node:fs").Stats>;
+  readdir(hostPath: string): Promise<string[]>;
+  readlink(hostPath: string): Promise<string>;
+  isReadable(hostPath: string): Promise<boolean>;
+}
+
+export class TooLargeError extends Error {
+  readonly code = "TOO_LARGE";
+  constructor(
+    readonly file: string,
+    readonly size: number,
+  ) {
+    super(`${file} is ${size} bytes, above the ${MAX_TEXT_FILE_BYTES}-byte limit for static analysis`);
+  }
+}
+
+export function createHostFs(root = "/"): HostFs {
+  const absRoot = path.resolve(root);
+  const resolve = (hostPath: string): string =>
+    absRoot === "/" ? hostPath : path.join(absRoot, path.resolve("/", hostPath));
+  return {
+    root: absRoot,
+    resolve,
+    readFile: (p) => fsp.readFile(resolve(p)),
+    async readTextIfExists(p, maxBytes = MAX_TEXT_FILE_BYTES) {
+      let handle: fsp.FileHandle;
+      try {
+        handle = await fsp.open(resolve(p), "r");
+      } catch (err) {
+        if (isErrno(err, "ENOENT") || isErrno(err, "ENOTDIR")) return undefined;
+        throw err;
+      }
+      try {
+        const st = await handle.stat();
+        if (!st.isFile()) return undefined;
+        if (st.size > maxBytes) throw new TooLargeError(p, st.size);
+        return (await handle.readFile()).toString("utf8");
+      } finally {
+        await handle.close();
+      }
+    },
+    stat: (p) => fsp.stat(resolve(p)),
+    readdir: (p) => fsp.readdir(resolve(p)),
+    readlink: (p) => fsp.readlink(resolve(p)),
+    async isReadable(p) {
+      try {
+        await fsp.access(resolve(p), fsConstants.R_OK);
+        return (await fsp.stat(resolve(p))).isFile();
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+export function isErrno(err: unknown, code: string): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === code;
+}
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(["EACCES", "EPERM", "ESRCH", "ENOENT", "EIO", "TOO_LARGE"]);
+
+/** Turns a thrown error into a CollectionIssue; the detail is one line and never a stack trace. */
+export function issueFromError(subject: string, err: unknown, what = "read"): CollectionIssue {
+  const raw = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
+  const code = (typeof raw === "string" && KNOWN_CODES.has(raw) ? raw : "EIO") as IssueCode;
+  const hint: Record<string, string> = {
+    EACCES: "permission denied; run as root or as the process owner to see it",
+    EPERM: "operation not permitted; run as root or as the process owner to see it",
+    ESRCH: "the process exited while it was being read",
+    ENOENT: "it does not exist (for a process: it exited while it was being read)",
+    TOO_LARGE: "skipped: too large for static analysis",
+  };
+  const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+  return { subject, code, detail: `could not ${what}: ${hint[code] ?? message}` };
+}
