@@ -187,6 +187,7 @@ export function createResolverContext(opts: {
   issues: CollectionIssue[];
 }): ResolverContext {
   const memo = new Map<string, Promise<unknown>>();
+  const reported = new Set<string>();
   return {
     fs: opts.fs,
     trace: opts.trace ?? false,
@@ -199,6 +200,10 @@ export function createResolverContext(opts: {
       return p;
     },
     report(issue) {
+      // The same problem (a broken file, a failing resolver) is reported once per run, not once per actor.
+      const id = `${issue.subject}\0${issue.code}\0${issue.detail}`;
+      if (reported.has(id)) return;
+      reported.add(id);
       opts.issues.push(issue);
     },
   };

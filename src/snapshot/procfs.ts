@@ -192,16 +192,17 @@ export class ProcReader {
     const issues: CollectionIssue[] = [];
     const seen = new Set<number>();
     let current = pid;
-    while (current > 0 && !seen.has(current) && chain.length < MAX_DEPTH) {
+    while (current > 0 && chain.length < MAX_DEPTH) {
+      if (seen.has(current)) {
+        issues.push({ subject: `pid ${pid}`, code: "CYCLE", detail: `parent chain loops at pid ${current}` });
+        break;
+      }
       seen.add(current);
       const r = await this.read(current);
       issues.push(...r.issues);
       if (!r.snapshot) break;
       chain.push(r.snapshot);
       current = r.snapshot.info.ppid;
-    }
-    if (current > 0 && seen.has(current)) {
-      issues.push({ subject: `pid ${pid}`, code: "CYCLE", detail: `parent chain loops at pid ${current}` });
     }
     return { chain: chain.reverse(), issues };
   }
