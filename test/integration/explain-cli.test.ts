@@ -1,0 +1,122 @@
+/**
+ * The CLI against real processes: a child started with a known environment, the default subject (the shell
+ * that ran envtrace, through npx), a real permission failure (an unprivileged user reading root's process),
+ * and the published JSON schema.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import Ajv from "ajv";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { killAll, startProcess, waitForDescendant } from "../helpers/processes.js";
+
+const exec = promisify(execFile);
+const schema = JSON.parse(
+  readFileSync(new URL("../../schema/explain.v1.schema.json", import.meta.url), "utf8"),
+);
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+const TOKEN = `ghp_${"A1b2C3d4E5".repeat(3)}Z9y8x7`;
+
+let sleepPid: number;
+beforeAll(async () => {
+  const child = startProcess("sleep", ["300"], {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", FOO_FROM_NODE: "bar", GITHUB_TOKEN: TOKEN },
+  });
+  sleepPid = await waitForDescendant(child.pid!, "sleep");
+});
+afterAll(killAll);
+
+describe("envtrace explain --pid", () => {
+  it("attributes variables the parent program set before exec to that program, and masks secrets", async () => {
+    const r = await runCli(["explain", "--pid", String(sleepPid), "--format", "json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.subject).toMatchObject({ pid: sleepPid, comm: "sleep" });
+    const foo = doc.variables.find((v: { key: string }) => v.key === "FOO_FROM_NODE");
+    expect(foo.source).toMatchObject({ kind: "runtime", actor: { pid: process.pid }, confidence: "likely" });
+    expect(foo.source.time.what).toBe("process-start");
+    const tok = doc.variables.find((v: { key: string }) => v.key === "GITHUB_TOKEN");
+    expect(tok).toMatchObject({ masked: true, value: "ghp_********" });
+    expect(r.stdout).not.toContain(TOKEN);
+    expect(doc.findings.map((f: { id: string; key: string }) => [f.id, f.key])).toContainEqual([
+      "ENVT-SECRET-001",
+      "GITHUB_TOKEN",
+    ]);
+  });
+
+  it("filters by key, reveals only on request, and fails on findings when asked", async () => {
+    const text = await runCli(["explain", "--pid", String(sleepPid), "FOO_FROM_NODE", "GITHUB_TOKEN"]);
+    expect(text.stdout).toMatch(/FOO_FROM_NODE\s+bar\s+runtime/);
+    expect(text.stdout).toContain("ghp_********");
+    expect(text.stdout).not.toContain("PATH ");
+    const revealed = await runCli([
+      "explain",
+      "--pid",
+      String(sleepPid),
+      "GITHUB_TOKEN",
+      "--reveal",
+      "--fail-on",
+      "high",
+    ]);
+    expect(revealed.stdout).toContain(TOKEN);
+    expect(revealed.stdout).toContain("values revealed");
+    expect(revealed.code).toBe(1);
+  });
+
+  it("gives a one-line error and exit 2 for a process that does not exist or a bad pid", async () => {
+    const r = await runCli(["explain", "--pid", "999999999"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/no process with pid 999999999/);
+    const bad = await runCli(["explain", "--pid", "abc"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--pid expects a positive process id/);
+  });
+});
+
+const built = existsSync(new URL("../../dist/cli/run.js", import.meta.url));
+
+describe.runIf(built)("the installed CLI (needs `npm run build`)", () => {
+  it("explains the invoking shell by default, walking past npx", async () => {
+    const { stdout } = await exec(
+      "bash",
+      ["-c", "export FROM_BASH=yes; npx --no-install envtrace explain FROM_BASH --format json; :"],
+      { cwd: new URL("../..", import.meta.url).pathname, env: { ...process.env, NO_COLOR: "1" } },
+    );
+    const doc = JSON.parse(stdout);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.subject.comm).toBe("bash");
+    expect(doc.envPid).not.toBe(doc.subject.pid);
+    expect(doc.variables).toHaveLength(1);
+    expect(doc.variables[0].source.actor).toMatchObject({ pid: doc.subject.pid, comm: "bash" });
+  });
+
+  it("reports a real permission failure as an issue and goes on", async () => {
+    const { stdout } = await exec(
+      "setpriv",
+      [
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "node",
+        "bin/envtrace.js",
+        "explain",
+        "--pid",
+        String(sleepPid),
+        "--format",
+        "json",
+      ],
+      { cwd: new URL("../..", import.meta.url).pathname },
+    );
+    const doc = JSON.parse(stdout);
+    expect(doc.subject).toMatchObject({ pid: sleepPid, comm: "sleep" });
+    expect(doc.variables).toEqual([]);
+    expect(doc.issues.map((i: { code: string; subject: string }) => [i.subject, i.code])).toContainEqual([
+      `pid ${sleepPid}`,
+      "EACCES",
+    ]);
+  });
+});
