@@ -1,0 +1,223 @@
+/**
+ * Manifest loading: multi-document YAML or JSON (`kubectl get -o yaml|json`, `kind: List`, typed lists such
+ * as `PodList`), with the source line of every mapping and sequence kept so that an env entry can be
+ * reported as file:line.
+ *
+ * Contract: never throws on any input. Syntax errors, alias bombs, over-deep nesting and oversized inputs
+ * become {@link CollectionIssue}s; the documents that did parse are still returned.
+ */
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+} from "yaml";
+import type { CollectionIssue } from "../model/index.js";
+import {
+  asArray,
+  asObject,
+  asString,
+  type Json,
+  type JsonObject,
+  type K8sObject,
+  type Pos,
+  readMeta,
+} from "./types.js";
+
+/** Inputs above this size are not parsed (a `TOO_LARGE` issue instead). */
+export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+/** Nesting deeper than this is cut (a `TOO_LARGE` issue); real manifests stay far below it. */
+export const MAX_DEPTH = 200;
+/** Alias expansions per document; guards against "billion laughs" documents. */
+export const MAX_ALIASES = 1000;
+
+/** Source positions of the mappings and sequences produced by the loader. */
+export class Positions {
+  private readonly map = new WeakMap<object, Pos>();
+  set(o: object, p: Pos): void {
+    this.map.set(o, p);
+  }
+  get(o: unknown): Pos | undefined {
+    return o !== null && typeof o === "object" ? this.map.get(o) : undefined;
+  }
+}
+
+export interface LoadResult {
+  objects: K8sObject[];
+  issues: CollectionIssue[];
+}
+
+interface WalkState {
+  file: string;
+  lines: LineCounter;
+  positions: Positions;
+  aliases: number;
+  truncated: boolean;
+  doc: Document | undefined;
+}
+
+function lineOf(st: WalkState, node: { range?: unknown } | null | undefined): number {
+  const r = node?.range;
+  if (Array.isArray(r) && typeof r[0] === "number") return st.lines.linePos(r[0]).line;
+  return 0;
+}
+
+function toJson(node: unknown, st: WalkState, depth: number, seen: Set<unknown>): Json {
+  if (depth > MAX_DEPTH) {
+    st.truncated = true;
+    return null;
+  }
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+    if (typeof v === "number") return Number.isFinite(v) ? v : String(v);
+    if (typeof v === "bigint") return v.toString();
+    return String(v);
+  }
+  if (isAlias(node)) {
+    if (++st.aliases > MAX_ALIASES) {
+      st.truncated = true;
+      return null;
+    }
+    const target = st.doc ? node.resolve(st.doc) : undefined;
+    if (!target || seen.has(target)) return null; // cyclic alias
+    seen.add(target);
+    const out = toJson(target, st, depth + 1, seen);
+    seen.delete(target);
+    return out;
+  }
+  if (isMap(node)) {
+    const out: JsonObject = {};
+    st.positions.set(out, { file: st.file, line: lineOf(st, node) });
+    for (const item of node.items) {
+      if (!isPair(item)) continue;
+      const k = item.key;
+      let key: string;
+      if (isScalar(k)) key = String(k.value);
+      else if (k === null || k === undefined) key = "";
+      else {
+        const kj = toJson(k, st, depth + 1, seen);
+        key = typeof kj === "string" ? kj : JSON.stringify(kj);
+      }
+      const val = toJson(item.value, st, depth + 1, seen);
+      // Own data property even for "__proto__", so that no input can reach Object.prototype.
+      Object.defineProperty(out, key, { value: val, enumerable: true, writable: true, configurable: true });
+      if (val !== null && typeof val === "object" && !st.positions.get(val)) {
+        st.positions.set(val, { file: st.file, line: lineOf(st, item.key as Node) });
+      }
+    }
+    return out;
+  }
+  if (isSeq(node)) {
+    const out: Json[] = [];
+    st.positions.set(out, { file: st.file, line: lineOf(st, node) });
+    for (const item of node.items) out.push(toJson(item, st, depth + 1, seen));
+    return out;
+  }
+  if (isPair(node)) return toJson(node.value, st, depth + 1, seen);
+  return null;
+}
+
+/** Turns one parsed top-level value into objects, flattening `List` kinds. */
+function collect(
+  value: Json,
+  file: string,
+  positions: Positions,
+  out: K8sObject[],
+  issues: CollectionIssue[],
+  where: string,
+  inferredKind?: string,
+): void {
+  const o = asObject(value);
+  if (!o) {
+    if (value !== null)
+      issues.push({ subject: where, code: "PARSE", detail: "document is not a mapping; skipped" });
+    return;
+  }
+  let kind = asString(o.kind) ?? inferredKind;
+  if (kind && (kind === "List" || kind.endsWith("List")) && Array.isArray(o.items)) {
+    const itemKind = kind === "List" ? undefined : kind.slice(0, -"List".length);
+    for (const item of asArray(o.items)) collect(item, file, positions, out, issues, where, itemKind);
+    return;
+  }
+  if (!kind) {
+    issues.push({ subject: where, code: "PARSE", detail: "document has no kind; skipped" });
+    return;
+  }
+  if (asString(o.kind) === undefined) {
+    kind = inferredKind ?? kind;
+  }
+  const obj: K8sObject = { kind, metadata: readMeta(o), raw: o };
+  const apiVersion = asString(o.apiVersion);
+  if (apiVersion) obj.apiVersion = apiVersion;
+  const pos = positions.get(o);
+  if (pos) obj.pos = pos;
+  out.push(obj);
+}
+
+/**
+ * Loads every Kubernetes object from one manifest text (YAML, multi-document, or JSON).
+ * `positions` receives the source line of every mapping and sequence (pass one table for many files).
+ */
+export function loadManifest(text: string, file: string, positions: Positions = new Positions()): LoadResult {
+  const objects: K8sObject[] = [];
+  const issues: CollectionIssue[] = [];
+  try {
+    if (text.length > MAX_MANIFEST_BYTES) {
+      issues.push({
+        subject: file,
+        code: "TOO_LARGE",
+        detail: `manifest is ${text.length} bytes, above the ${MAX_MANIFEST_BYTES}-byte limit; skipped`,
+      });
+      return { objects, issues };
+    }
+    const lines = new LineCounter();
+    const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
+    // An empty stream yields an EmptyStream object (not an array): nothing to load.
+    if (!Array.isArray(docs)) return { objects, issues };
+    for (const doc of docs) {
+      const where0 = doc.contents ? lines.linePos(doc.contents.range?.[0] ?? 0).line : 1;
+      const where = `${file}:${where0 || 1}`;
+      if (doc.errors.length > 0) {
+        const e = doc.errors[0]!;
+        const line = e.linePos?.[0]?.line;
+        issues.push({
+          subject: line ? `${file}:${line}` : where,
+          code: "PARSE",
+          detail: `YAML/JSON syntax error (${e.code}); document skipped`,
+        });
+        continue;
+      }
+      const st: WalkState = { file, lines, positions, aliases: 0, truncated: false, doc };
+      const value = toJson(doc.contents, st, 0, new Set());
+      if (st.truncated) {
+        issues.push({
+          subject: where,
+          code: "TOO_LARGE",
+          detail: `document nests deeper than ${MAX_DEPTH} levels or expands more than ${MAX_ALIASES} aliases; cut there`,
+        });
+      }
+      collect(value, file, positions, objects, issues, where);
+    }
+  } catch (err) {
+    issues.push({
+      subject: file,
+      code: "PARSE",
+      detail: `could not parse: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`,
+    });
+  }
+  return { objects, issues };
+}
+
+/** Loads objects from an already parsed JSON value (API responses); no line positions. */
+export function loadParsed(value: unknown, source: string): LoadResult {
+  const objects: K8sObject[] = [];
+  const issues: CollectionIssue[] = [];
+  collect(value as Json, source, new Positions(), objects, issues, source);
+  return { objects, issues };
+}
