@@ -88,7 +88,7 @@ export function maskResult(
     if (l.winner) f.attribution = l.winner;
     findings.push(f);
   }
-  if (opts.reveal) return { ...result, variables, findings };
+  if (opts.reveal || ordered.size === 0) return { ...result, variables, findings };
   return {
     ...result,
     variables: variables.map((v) => ({

@@ -6,7 +6,7 @@
  * it is resolved under `root`. Methods throw Node errors (`ENOENT`, `EACCES`, …); callers turn them into
  * `CollectionIssue`s with {@link issueFromError}.
  */
-import { constants as fsConstants } from "node:fs";
+import { closeSync, constants as fsConstants, openSync, readlinkSync, readSync, statSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { CollectionIssue, IssueCode } from "../model/index.js";
@@ -25,6 +25,13 @@ export interface HostFs {
   readdir(hostPath: string): Promise<string[]>;
   readlink(hostPath: string): Promise<string>;
   isReadable(hostPath: string): Promise<boolean>;
+  /**
+   * Synchronous reads, for procfs: its files are generated in memory by the kernel, and a synchronous
+   * read avoids a thread-pool round trip per tiny file (a scan reads thousands).
+   */
+  readFileSync(hostPath: string): Buffer;
+  readlinkSync(hostPath: string): string;
+  statSync(hostPath: string): import("node:fs").Stats;
 }
 
 export class TooLargeError extends Error {
@@ -45,6 +52,9 @@ export function createHostFs(root = "/"): HostFs {
     root: absRoot,
     resolve,
     readFile: (p) => fsp.readFile(resolve(p)),
+    readFileSync: (p) => readWholeSync(resolve(p)),
+    readlinkSync: (p) => readlinkSync(resolve(p)),
+    statSync: (p) => statSync(resolve(p)),
     async readTextIfExists(p, maxBytes = MAX_TEXT_FILE_BYTES) {
       let handle: fsp.FileHandle;
       try {
@@ -74,6 +84,32 @@ export function createHostFs(root = "/"): HostFs {
       }
     },
   };
+}
+
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Reads a whole file through one reused buffer. procfs files report size 0, so `fs.readFileSync` would
+ * allocate a fresh 64 KiB buffer per file; a scan reads thousands, and the garbage dominated its profile.
+ */
+function readWholeSync(realPath: string): Buffer {
+  const fd = openSync(realPath, "r");
+  try {
+    let used = 0;
+    for (;;) {
+      if (used === scratch.length) {
+        const bigger = Buffer.allocUnsafe(scratch.length * 2);
+        scratch.copy(bigger, 0, 0, used);
+        scratch = bigger;
+      }
+      const n = readSync(fd, scratch, used, scratch.length - used, null);
+      if (n === 0) break;
+      used += n;
+    }
+    return Buffer.from(scratch.subarray(0, used));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function isErrno(err: unknown, code: string): boolean {

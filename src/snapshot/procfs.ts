@@ -100,67 +100,67 @@ export class ProcReader {
       .sort((a, b) => a - b);
   }
 
+  private readSafe<T>(read: () => T): { ok: true; value: T } | { ok: false; err: unknown } {
+    try {
+      return { ok: true, value: read() };
+    } catch (err) {
+      return { ok: false, err };
+    }
+  }
+
   private async readUncached(pid: number): Promise<ProcRead> {
+    const btime = await this.bootTime();
+    return this.readSync(pid, btime);
+  }
+
+  private readSync(pid: number, btime: number | undefined): ProcRead {
+    const fs = this.fs;
     const base = `${this.procRoot}/${pid}`;
     const subject = `pid ${pid}`;
     const issues: CollectionIssue[] = [];
-    let statText: string;
-    try {
-      statText = (await this.fs.readFile(`${base}/stat`)).toString("utf8");
-    } catch (err) {
-      const gone = isErrno(err, "ENOENT") || isErrno(err, "ESRCH");
+    const statRead = this.readSafe(() => fs.readFileSync(`${base}/stat`).toString("utf8"));
+    if (!statRead.ok) {
+      const gone = isErrno(statRead.err, "ENOENT") || isErrno(statRead.err, "ESRCH");
       issues.push(
         gone
           ? { subject, code: "ESRCH", detail: "the process does not exist or exited while it was being read" }
-          : issueFromError(subject, err, "read stat"),
+          : issueFromError(subject, statRead.err, "read stat"),
       );
       return { snapshot: null, issues, kernelThread: false };
     }
-    const stat = parseStat(statText);
+    const stat = parseStat(statRead.value);
     if (!stat) {
       issues.push({ subject, code: "PARSE", detail: "could not parse /proc/<pid>/stat" });
       return { snapshot: null, issues, kernelThread: false };
     }
     const kernelThread = (stat.flags & PF_KTHREAD) !== 0;
-    const [status, cmdline, exe, cgroup, environ, btime] = await Promise.all([
-      this.fs.readFile(`${base}/status`).then(
-        (b) => parseStatus(b.toString("utf8")),
-        () => ({}) as ReturnType<typeof parseStatus>,
-      ),
-      this.fs.readFile(`${base}/cmdline`).then(parseCmdline, () => [] as string[]),
-      this.fs.readlink(`${base}/exe`).then(
-        (l) => l.replace(/ \(deleted\)$/, ""),
-        () => undefined,
-      ),
-      this.fs.readFile(`${base}/cgroup`).then(
-        (b) => b.toString("utf8").split("\n").filter(Boolean),
-        () => [] as string[],
-      ),
-      this.fs.readFile(`${base}/environ`).then(
-        (b) => ({ ok: true as const, bytes: b }),
-        (err: unknown) => ({ ok: false as const, err }),
-      ),
-      this.bootTime(),
-    ]);
+    const status = this.readSafe(() => parseStatus(fs.readFileSync(`${base}/status`).toString("utf8")));
+    const cmdline = this.readSafe(() => parseCmdline(fs.readFileSync(`${base}/cmdline`)));
+    const exe = kernelThread ? undefined : this.readSafe(() => fs.readlinkSync(`${base}/exe`));
+    const cgroup = this.readSafe(() =>
+      fs.readFileSync(`${base}/cgroup`).toString("utf8").split("\n").filter(Boolean),
+    );
+    const environ = kernelThread ? undefined : this.readSafe(() => fs.readFileSync(`${base}/environ`));
+    const st = status.ok ? status.value : {};
     const info: ProcessInfo = {
       pid,
-      ppid: status.ppid ?? stat.ppid,
-      comm: status.name ?? stat.comm,
-      cmdline,
+      ppid: st.ppid ?? stat.ppid,
+      comm: st.name ?? stat.comm,
+      cmdline: cmdline.ok ? cmdline.value : [],
       ttyNr: stat.ttyNr,
       startTicks: stat.startTicks,
-      cgroup,
+      cgroup: cgroup.ok ? cgroup.value : [],
     };
-    if (exe !== undefined) info.exe = exe;
-    if (status.uid !== undefined) info.uid = status.uid;
+    if (exe?.ok) info.exe = exe.value.replace(/ \(deleted\)$/, "");
+    if (st.uid !== undefined) info.uid = st.uid;
     if (btime !== undefined) {
       info.startTime = new Date((btime + stat.startTicks / CLOCK_TICKS_PER_SECOND) * 1000).toISOString();
     }
     let env: EnvMap | null = null;
-    if (kernelThread) {
+    if (kernelThread || !environ) {
       issues.push({ subject, code: "KTHREAD", detail: `kernel thread [${info.comm}] has no environment` });
     } else if (environ.ok) {
-      const parsed = parseEnviron(environ.bytes);
+      const parsed = parseEnviron(environ.value);
       env = parsed.env;
       if (parsed.duplicates.length > 0) {
         issues.push({
@@ -169,7 +169,7 @@ export class ProcReader {
           detail: `environ holds ${parsed.duplicates.length} duplicate key(s) (${parsed.duplicates.slice(0, 5).join(", ")}); the first occurrence is used, as getenv(3) does`,
         });
       }
-      if (parsed.env.size === 0 && environ.bytes.length === 0 && cmdline.length === 0) {
+      if (environ.value.length === 0 && info.cmdline.length === 0) {
         issues.push({ subject, code: "ESRCH", detail: "empty environ and cmdline: the process is exiting" });
       }
     } else {
