@@ -1,6 +1,7 @@
 /** Command registry: one file per command, listed explicitly. */
 import type { CliCommand } from "./command.js";
 import { explainCommand } from "./explain.js";
+import { hostCommand } from "./host.js";
 import { scanCommand } from "./scan.js";
 
-export const commands: readonly CliCommand[] = [explainCommand, scanCommand];
+export const commands: readonly CliCommand[] = [explainCommand, scanCommand, hostCommand];

@@ -1,0 +1,63 @@
+import { Option } from "commander";
+import { defaultSubject } from "../../explain.js";
+import { parseGoVersion } from "../../host/go-release.js";
+import { runHostChecks } from "../../host/index.js";
+import { renderHostJson, renderHostText } from "../../host/report.js";
+import { createHostFs } from "../../snapshot/host-fs.js";
+import { ProcReader } from "../../snapshot/procfs.js";
+import { EnvtraceError, EXIT } from "../errors.js";
+import { useColor } from "../io.js";
+import { atOrAbove, failOnOption, formatOption, parsePid } from "../options.js";
+import type { CliCommand } from "./command.js";
+
+export const hostCommand: CliCommand = {
+  name: "host",
+  register(program, io, setExit) {
+    return program
+      .command("host")
+      .description(
+        "host adaptation report for Go deployments: kernel vs Go minimum, cgroup CPU limit vs GOMAXPROCS, SELinux, login shells, glibc, process hardening (runs no privileged command)",
+      )
+      .option(
+        "-p, --pid <pid>",
+        "the process whose cgroup and hardening are checked (default: the invoking shell)",
+        parsePid,
+      )
+      .option(
+        "--go-version <version>",
+        "the Go release to check against (default: `go version` of the go on PATH, if any)",
+      )
+      .option("--go <path>", "the go binary to ask for its version (only `go version` and `go env` run)")
+      .addOption(formatOption())
+      .addOption(failOnOption())
+      .addOption(
+        new Option("--root <dir>", "inspect a host filesystem mounted at DIR (default /)").hideHelp(),
+      )
+      .action(async (o) => {
+        let goVersion: ReturnType<typeof parseGoVersion>;
+        if (o.goVersion !== undefined) {
+          goVersion = parseGoVersion(String(o.goVersion), "flag");
+          if (!goVersion) {
+            throw new EnvtraceError("USAGE", {
+              detail: `--go-version expects a Go release such as 1.22 or go1.22.3, got '${o.goVersion}'`,
+            });
+          }
+        }
+        let pid: number = o.pid;
+        if (pid === undefined) {
+          pid = (await defaultSubject(new ProcReader(createHostFs(o.root ?? "/")), io.pid)).subjectPid;
+        }
+        const report = await runHostChecks({
+          root: o.root,
+          pid,
+          goVersion,
+          goBinary: o.go,
+          env: io.env,
+        });
+        io.stdout.write(o.format === "json" ? renderHostJson(report) : renderHostText(report, useColor(io)));
+        if (report.checks.some((c) => c.findings.some((f) => atOrAbove(f.severity, o.failOn)))) {
+          setExit(EXIT.FINDINGS);
+        }
+      });
+  },
+};
