@@ -16,6 +16,10 @@ export interface ShellMode {
   noProfile?: boolean;
   /** bash `--rcfile FILE`. */
   rcFile?: string;
+  /** bash invoked under the name `sh` (reads the POSIX files; `posix` is then false unless `--posix`). */
+  invokedAsSh?: boolean;
+  /** Started with `-c COMMAND` (bash reads ~/.bashrc for such shells started by sshd). */
+  command?: boolean;
 }
 
 export interface ShellAnalysisRequest {
@@ -54,4 +58,9 @@ export interface ShellAnalysis {
   /** The simulated final exported environment: key → last effective assignment. */
   final: Map<string, ShellAssignment>;
   issues: CollectionIssue[];
+  /**
+   * Places that may set variables the analyser cannot see (`eval`, sourcing a computed path): a key with no
+   * assignment may still come from one of these. Optional; absent means none were found.
+   */
+  opaque?: Array<{ location: FileLocation; what: string }>;
 }
