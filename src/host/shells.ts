@@ -101,16 +101,20 @@ function expand(template: string, home: string): string {
   return template.replace(/^~(?=\/|$)/, home).replace(/\$\{?(HOME|ZDOTDIR)\}?/g, home);
 }
 
-/** The startup files of `shell` for a login interactive session of a user with `home`, in reading order. */
-export function loginStartupFiles(shell: ShellId, home: string): string[] {
-  if (shell === "fish") return FISH_FILES.map((f) => expand(f, home));
+/**
+ * The startup files of `shell` for a login interactive session of a user with `home`, in reading order.
+ * Each entry is a list of alternatives of which the shell reads the first present one (bash's
+ * `~/.bash_profile | ~/.bash_login | ~/.profile`); `$ENV`-style entries name a variable.
+ */
+export function loginStartupFiles(shell: ShellId, home: string): string[][] {
+  if (shell === "fish") return FISH_FILES.map((f) => [expand(f, home)]);
   const env = new Map([["HOME", home]]);
-  const out: string[] = [];
+  const out: string[][] = [];
   for (const step of startupPlan(shell, { login: true, interactive: true }, env)) {
-    if (step.kind === "file") out.push(expand(step.path, home));
-    else if (step.kind === "first-readable") out.push(step.paths.map((p) => expand(p, home)).join(" | "));
-    else if (step.kind === "first-existing") out.push(step.paths.map((p) => expand(p, home)).join(" | "));
-    else out.push(`$${step.variable}`);
+    if (step.kind === "file") out.push([expand(step.path, home)]);
+    else if (step.kind === "first-readable" || step.kind === "first-existing") {
+      out.push(step.paths.map((p) => expand(p, home)));
+    } else out.push([`$${step.variable}`]);
   }
   return out;
 }
@@ -215,13 +219,14 @@ export const shellsCheck = defineHostCheck({
       }
       const startup = shellId ? loginStartupFiles(shellId, u.home) : [];
       const present: string[] = [];
-      for (const entry of startup) {
-        for (const f of entry.split(" | ")) {
+      for (const alternatives of startup) {
+        for (const f of alternatives) {
           if (f.startsWith("$") || f.includes("*")) continue;
           const st = await statOf(f);
           if (!st?.isFile()) continue;
           present.push(f);
-          if (reported.has(`${u.name}\0${f}`)) continue;
+          // The shell reads only the first present alternative.
+          if (reported.has(`${u.name}\0${f}`)) break;
           reported.add(`${u.name}\0${f}`);
           if ((st.mode & 0o022) !== 0) {
             findings.push(
@@ -247,6 +252,7 @@ export const shellsCheck = defineHostCheck({
               ),
             );
           }
+          break;
         }
       }
       out.push({
@@ -258,7 +264,7 @@ export const shellsCheck = defineHostCheck({
         inEtcShells,
         exists,
         passwdLine: u.line,
-        startupFiles: startup,
+        startupFiles: startup.map((alts) => alts.join(" | ")),
         presentStartupFiles: present,
       });
     }
