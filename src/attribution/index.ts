@@ -9,10 +9,11 @@ import type { Resolver } from "./resolver.js";
 import ash from "./shell/ash.js";
 import bash from "./shell/bash.js";
 import dash from "./shell/dash.js";
+import fish from "./shell/fish.js";
 import zsh from "./shell/zsh.js";
 
 /** Resolvers that speak for a live actor (a shell, sshd, systemd, a container runtime, …). */
-const primary: readonly Resolver[] = [bash, zsh, dash, ash, ...containerResolvers];
+const primary: readonly Resolver[] = [bash, zsh, dash, ash, fish, ...containerResolvers];
 
 export const resolvers: readonly Resolver[] = [...primary, createExecChainResolver(() => primary)];
 

@@ -29,7 +29,6 @@ import {
   type FunctionStmt,
   literalWord,
   parseFish,
-  plainWord,
   type Stmt,
   type Word,
   type WordPart,
@@ -49,6 +48,8 @@ export interface FishAssignment extends ShellAssignment {
 export interface FishAnalysis extends ShellAnalysis {
   assignments: FishAssignment[];
   final: Map<string, FishAssignment>;
+  /** Assignments in files fish does not run (shadowed conf.d snippets, files with syntax errors). */
+  skippedAssignments: FishAssignment[];
   /** conf.d snippets that did not run because an earlier directory had a file of the same name. */
   shadowedFiles: Array<{ file: string; by: string }>;
   /** The directories searched for conf.d snippets, in order. */
@@ -509,9 +510,9 @@ class FishSim {
     }
     const p = await this.parseFile(file);
     if (p === undefined || p === null) return false;
-    if (!opts.dryReason) this.files.push(file);
     const dryReason =
       opts.dryReason ?? outer?.dryReason ?? (p.errors.length > 0 ? "the file has a syntax error" : undefined);
+    if (!dryReason) this.files.push(file);
     const ec: EvalCtx = {
       file: { file, maybeReturned: false },
       cond: outer ? outer.cond + (outer.file.maybeReturned ? 1 : 0) : 0,
@@ -1162,7 +1163,7 @@ class FishSim {
     }
     for (const w of args) {
       const lit0 = w.parts[0];
-      if (!lit0 || lit0.t !== "lit") continue;
+      if (lit0?.t !== "lit") continue;
       const eq = lit0.s.indexOf("=");
       if (eq < 0) {
         // `export NAME`: export the current value.
@@ -1390,7 +1391,8 @@ export async function analyzeFishStartup(
     shell: "fish",
     mode: req.mode,
     files: sim.files,
-    assignments: sim.assignments,
+    assignments: sim.assignments.filter((a) => a.skipped === undefined),
+    skippedAssignments: sim.assignments.filter((a) => a.skipped !== undefined),
     final,
     issues: sim.issues,
     shadowedFiles: sim.shadowedFiles,

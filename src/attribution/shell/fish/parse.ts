@@ -535,7 +535,7 @@ function pushLit(list: WordPart[], ch: string): void {
 
 /** The literal text of a word when it is a plain unquoted word (how fish recognises keywords). */
 export function plainWord(w: Word | undefined): string | undefined {
-  if (!w || w.parts.length !== 1) return undefined;
+  if (w?.parts.length !== 1) return undefined;
   const p = w.parts[0]!;
   return p.t === "lit" && !p.quoted ? p.s : undefined;
 }
