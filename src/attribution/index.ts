@@ -4,16 +4,42 @@
  * `registry.test.ts` checks ids are unique and that every resolver has docs.
  */
 import { containerResolvers } from "./container/index.js";
+import direnv from "./direnv.js";
 import { createExecChainResolver } from "./exec-chain.js";
+import kernel from "./kernel.js";
+import login from "./login.js";
+import pamEnv from "./pam-env.js";
 import type { Resolver } from "./resolver.js";
 import ash from "./shell/ash.js";
 import bash from "./shell/bash.js";
 import dash from "./shell/dash.js";
 import fish from "./shell/fish.js";
 import zsh from "./shell/zsh.js";
+import ssh from "./ssh.js";
+import su from "./su.js";
+import sudo from "./sudo.js";
+import systemd from "./systemd.js";
 
 /** Resolvers that speak for a live actor (a shell, sshd, systemd, a container runtime, …). */
-const primary: readonly Resolver[] = [bash, zsh, dash, ash, fish, ...containerResolvers];
+// direnv first: its DIRENV_DIFF pins values the shell hook only evaluated. pam-env before login/su/sudo/ssh:
+// PAM applies its environment after their built-ins, so it wins a tie on equal values. kernel last: a
+// container runtime that explains init's environment is more specific.
+const primary: readonly Resolver[] = [
+  direnv,
+  bash,
+  zsh,
+  dash,
+  ash,
+  fish,
+  pamEnv,
+  login,
+  su,
+  sudo,
+  ssh,
+  systemd,
+  ...containerResolvers,
+  kernel,
+];
 
 export const resolvers: readonly Resolver[] = [...primary, createExecChainResolver(() => primary)];
 

@@ -1,7 +1,8 @@
 /** Command registry: one file per command, listed explicitly. */
 import type { CliCommand } from "./command.js";
+import { containerCommand } from "./container.js";
 import { explainCommand } from "./explain.js";
 import { hostCommand } from "./host.js";
 import { scanCommand } from "./scan.js";
 
-export const commands: readonly CliCommand[] = [explainCommand, scanCommand, hostCommand];
+export const commands: readonly CliCommand[] = [explainCommand, scanCommand, hostCommand, containerCommand];
