@@ -9,6 +9,8 @@ have zsh || need="$need zsh"
 have fish || need="$need fish"
 have dash || need="$need dash"
 [ -x /bin/busybox ] || have busybox || need="$need busybox-static"
+have runc || need="$need runc"
+have podman || need="$need podman"
 have getfattr || need="$need attr"
 # Further packages (runc, podman, golang-go, rsyslog, chromium) are added here by the features that test them.
 for extra in ${ENVTRACE_EXTRA_DEBS:-}; do need="$need $extra"; done

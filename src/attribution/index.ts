@@ -37,11 +37,16 @@ const primary: readonly Resolver[] = [
   sudo,
   ssh,
   systemd,
-  ...containerResolvers,
+  ...containerResolvers.filter((r) => !r.fallback),
   kernel,
 ];
 
-export const resolvers: readonly Resolver[] = [...primary, createExecChainResolver(() => primary)];
+export const resolvers: readonly Resolver[] = [
+  ...primary,
+  createExecChainResolver(() => primary),
+  // oci-config: the bundle's config.json, only for keys no higher-level container source explained.
+  ...containerResolvers.filter((r) => r.fallback),
+];
 
 export type {
   ResolveRequest,
