@@ -36,6 +36,8 @@ export const MAX_DEPTH = 200;
 /** Alias expansions per document; guards against "billion laughs" documents. */
 export const MAX_ALIASES = 1000;
 
+const SOFT_ERRORS: ReadonlySet<string> = new Set(["BAD_DQ_ESCAPE"]);
+
 /** Source positions of the mappings and sequences produced by the loader. */
 export class Positions {
   private readonly map = new WeakMap<object, Pos>();
@@ -183,8 +185,19 @@ export function loadManifest(text: string, file: string, positions: Positions = 
     for (const doc of docs) {
       const where0 = doc.contents ? lines.linePos(doc.contents.range?.[0] ?? 0).line : 1;
       const where = `${file}:${where0 || 1}`;
-      if (doc.errors.length > 0) {
-        const e = doc.errors[0]!;
+      // Go's YAML decoder (kubectl) accepts unknown escapes such as `\'` in double quotes; so do we, with an issue.
+      const soft = doc.errors.filter((e) => SOFT_ERRORS.has(e.code));
+      for (const e of soft) {
+        const line = e.linePos?.[0]?.line;
+        issues.push({
+          subject: line ? `${file}:${line}` : where,
+          code: "PARSE",
+          detail: `YAML ${e.code}: kept as written, as kubectl would`,
+        });
+      }
+      const hard = doc.errors.filter((e) => !SOFT_ERRORS.has(e.code));
+      if (hard.length > 0) {
+        const e = hard[0]!;
         const line = e.linePos?.[0]?.line;
         issues.push({
           subject: line ? `${file}:${line}` : where,

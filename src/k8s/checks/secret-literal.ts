@@ -1,0 +1,42 @@
+/**
+ * ENVT-K8S-001 — a credential written as a literal `env[].value` (kubescape C-0012 "Applications
+ * credentials in configuration files", rule `rule-credentials-in-env-var`). Kubescape flags literal values
+ * whose *name* looks sensitive; we also flag values that look like a token whatever the name (the detect
+ * stage's rules), and skip placeholders that are not the secret itself (`$(VAR)`, `vault:…`).
+ */
+import { detectSecret } from "../../detect/index.js";
+import { defineCheck } from "./check.js";
+
+// kubescape's default sensitiveKeyNames (regolibrary rule-credentials-in-env-var, settings).
+const SENSITIVE_NAME =
+  /(aws_access_key_id|aws_secret_access_key|azure_batchai_storage_account|azure_batchai_storage_key|azure_batch_account|azure_batch_key|secret|key|password|pwd|token|jwt|bearer|credential)/i;
+const ALLOWED_VALUE = /^(\$\(|>>?vault:|vault:)/;
+
+export default defineCheck({
+  meta: {
+    id: "ENVT-K8S-001",
+    description: "A credential is written as a literal env value in the manifest",
+    severity: "high",
+    references: ["kubescape C-0012", "kubescape C-0259", "CIS Kubernetes 5.4.1"],
+    remediation:
+      "Move the value into a Secret mounted as a file (or at least valueFrom.secretKeyRef), rotate it, and remove it from the manifest and its history.",
+  },
+  run(c) {
+    const hits = [];
+    for (const e of c.env) {
+      if (e.source !== "value" || e.literal === undefined || e.literal === "") continue;
+      if (ALLOWED_VALUE.test(e.literal)) continue;
+      const byValue = detectSecret(e.name, e.literal);
+      const byName =
+        SENSITIVE_NAME.test(e.name) && e.literal.length >= 4 && !/^(true|false|\d+)$/i.test(e.literal);
+      if (!byValue && !byName) continue;
+      hits.push({
+        messageId: byValue ? `literal-secret.${byValue.ruleIds[0]}` : "literal-secret.sensitive-name",
+        message: `env ${e.name} of container ${c.container.name} holds a literal credential`,
+        key: e.name,
+        attribution: e.attribution,
+      });
+    }
+    return hits;
+  },
+});
