@@ -170,6 +170,7 @@ class Simulation {
     readonly ctx: ResolverContext,
     readonly parser: Parser,
     env: ReadonlyMap<string, string>,
+    readonly uid?: number,
   ) {
     for (const [k, v] of env) {
       const seg = isPathLike(k) ? v.split(":").map((s) => ({ segment: s })) : undefined;
@@ -629,9 +630,19 @@ class Simulation {
     }
     clauses.push(cur);
     let cond = ctx.cond;
+    let undecided = 0;
+    const bodies: Array<[number, number]> = [];
+    const run = async (body: Node[], c: Ctx): Promise<void> => {
+      const from = this.assignments.length;
+      await this.branch(body, c);
+      bodies.push([from, this.assignments.length]);
+    };
     for (const cl of clauses) {
       if (cl.cond === null) {
-        return cond ? this.branch(cl.body, { ...ctx, cond }) : this.block(cl.body, ctx);
+        if (!cond) return this.block(cl.body, ctx);
+        await run(cl.body, { ...ctx, cond });
+        undecided++;
+        break;
       }
       const condCtx = { ...ctx, cond };
       const cf = await this.block(cl.cond, condCtx);
@@ -642,10 +653,37 @@ class Simulation {
       if (decided === true) {
         return cond ? this.branch(cl.body, { ...ctx, cond }) : this.block(cl.body, { ...ctx, cond });
       }
-      await this.branch(cl.body, { ...ctx, cond: true });
+      await run(cl.body, { ...ctx, cond: true });
+      undecided++;
       cond = true;
     }
+    if (undecided > 1) this.mergeBranches(bodies);
     return "normal";
+  }
+
+  /**
+   * After an `if … elif … else` whose branches could not be decided, a variable the branches set to
+   * different values is unknown (null) from then on: later uses of it are "computed".
+   */
+  private mergeBranches(bodies: Array<[number, number]>): void {
+    const perKey = new Map<string, Set<string | null>>();
+    for (const [from, to] of bodies) {
+      const last = new Map<string, string | null>();
+      for (const a of this.assignments.slice(from, to)) last.set(a.key, a.unset ? null : a.value);
+      for (const [k, v] of last) {
+        const s = perKey.get(k) ?? new Set();
+        s.add(v);
+        perKey.set(k, s);
+      }
+    }
+    for (const [k, vals] of perKey) {
+      if (vals.size < 2) continue;
+      const v = this.vars.get(k);
+      if (v) {
+        v.value = null;
+        delete v.segments;
+      }
+    }
   }
 
   private async caseStatement(n: Node, ctx: Ctx): Promise<Flow> {
@@ -1109,8 +1147,15 @@ class Simulation {
         const tail = await this.evalWord(rest[0]!, ctx, assignment);
         return tail === null ? null : this.tilde(`~${tail}`, assignment, true);
       }
+      case "command_substitution": {
+        // `$(id -u)` (Debian's /etc/profile) is the one command whose output the actor's identity tells.
+        const inner = n.namedChildren.filter((c): c is Node => !!c);
+        const t = inner.length === 1 ? inner[0]!.text.trim().replace(/\s+/g, " ") : "";
+        if (this.uid !== undefined && (t === "id -u" || t === "/usr/bin/id -u")) return String(this.uid);
+        return null;
+      }
       default:
-        // command_substitution, process_substitution, arithmetic_expansion, brace_expression, …
+        // process_substitution, arithmetic_expansion, brace_expression, …
         return null;
     }
   }
@@ -1358,6 +1403,7 @@ function memoKey(req: ShellAnalysisRequest): string {
     e("PATH"),
     e("SSH_CLIENT") === "\u0000" ? "" : "ssh",
     e("SHLVL"),
+    String(req.uid ?? ""),
   ].join("\u0001");
 }
 
@@ -1368,7 +1414,7 @@ export async function analyzeStartupUncached(
 ): Promise<ShellAnalysis> {
   if (req.shell === "fish") return analyzeFishStartup(req, ctx);
   const parser = await bashParser();
-  const sim = new Simulation(req.shell, req.mode, ctx, parser, req.env);
+  const sim = new Simulation(req.shell, req.mode, ctx, parser, req.env, req.uid);
   try {
     await sim.runPlan(startupPlan(req.shell, req.mode, req.env));
   } catch (err) {

@@ -69,7 +69,8 @@ export async function resolveShellKeys(
   ctx: ResolverContext,
 ): Promise<Map<string, ResolverAnswer>> {
   const env = envOf(req);
-  const analysis = await analyzeStartup({ shell, mode, env }, ctx);
+  const uid = req.actor?.info.uid;
+  const analysis = await analyzeStartup({ shell, mode, env, ...(uid !== undefined ? { uid } : {}) }, ctx);
   for (const issue of analysis.issues) reportOnce(ctx, issue);
   const trace = ctx.trace ? await traceStartup(shell, mode, env, ctx) : null;
   for (const issue of trace?.issues ?? []) reportOnce(ctx, issue);
@@ -266,7 +267,11 @@ export async function shellCandidates(
 ): Promise<StaticCandidate[]> {
   const env = envOf(req);
   if (env.size === 0 && req.subject.env) for (const [k, e] of req.subject.env) env.set(k, e.value);
-  const analysis = await analyzeStartup({ shell, mode: { login: true, interactive: true }, env }, ctx);
+  const uid = req.actor?.info.uid ?? req.subject.info.uid;
+  const analysis = await analyzeStartup(
+    { shell, mode: { login: true, interactive: true }, env, ...(uid !== undefined ? { uid } : {}) },
+    ctx,
+  );
   return analysis.assignments
     .filter((a) => a.exported && !a.unset)
     .map((a) => ({ key: a.key, value: a.value, location: locationOf(a), kind: "shell", mechanism }));

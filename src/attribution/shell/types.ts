@@ -27,6 +27,8 @@ export interface ShellAnalysisRequest {
   mode: ShellMode;
   /** The environment the shell started with (HOME, ZDOTDIR, ENV, BASH_ENV, XDG_CONFIG_HOME, …). */
   env: ReadonlyMap<string, string>;
+  /** The shell's uid, when known: decides the `$(id -u)` tests of /etc/profile. Optional. */
+  uid?: number;
 }
 
 /** One assignment to an environment variable found in a startup file. */
