@@ -53,12 +53,14 @@ function actorLabel(a: Attribution | null): string {
 /** Visible width of a string (escape sequences do not count). */
 const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "").length;
 
-function truncate(s: string, max: number): string {
+/** One line, at most `max` visible characters (an ellipsis marks the cut). */
+export function truncate(s: string, max: number): string {
   const oneLine = s.replace(/\n/g, "\\n");
   return oneLine.length > max ? `${oneLine.slice(0, Math.max(1, max - 1))}…` : oneLine;
 }
 
-function table(rows: string[][], gap = "  "): string[] {
+/** Aligns rows into columns (escape sequences do not count towards widths). */
+export function table(rows: string[][], gap = "  "): string[] {
   const widths: number[] = [];
   for (const r of rows) {
     for (const [i, c] of r.entries()) widths[i] = Math.max(widths[i] ?? 0, visible(c));

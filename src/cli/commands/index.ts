@@ -4,5 +4,12 @@ import { containerCommand } from "./container.js";
 import { explainCommand } from "./explain.js";
 import { hostCommand } from "./host.js";
 import { scanCommand } from "./scan.js";
+import { shellCommand } from "./shell.js";
 
-export const commands: readonly CliCommand[] = [explainCommand, scanCommand, hostCommand, containerCommand];
+export const commands: readonly CliCommand[] = [
+  explainCommand,
+  scanCommand,
+  hostCommand,
+  containerCommand,
+  shellCommand,
+];
