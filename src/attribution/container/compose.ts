@@ -85,7 +85,7 @@ export function composeEnv(f: ContainerFacts, ctx: ResolverContext): Promise<Com
       });
       const svc = parsed.services.get(service);
       if (!svc) continue;
-      for (const e of svc.environment) env.environment.push({ ...e, file });
+      for (const e of svc.environment) env.environment.push({ ...e, file: join(workingDir, file) });
       if (svc.envFiles.length > 0) lastEnvFiles = { svc, file };
     }
     if (lastEnvFiles) {

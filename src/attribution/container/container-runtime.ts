@@ -39,8 +39,7 @@ export function isRuntimeAdded(
   if (key === "PATH" && value === DEFAULT_PATH && !f.image?.env.has("PATH")) return "default-path";
   if (key === "container" && (value === "podman" || value === "oci" || value === "docker"))
     return "container-env";
-  if (key === "TERM" && value === "xterm" && (f.tty || f.engine === "podman" || f.createCommand))
-    return "tty";
+  if (key === "TERM" && value === "xterm" && (f.tty || isPodman(f))) return "tty";
   if (key === "HOME" && f.bundle && !f.bundle.config.env.some((e) => e.startsWith("HOME="))) return "home";
   return undefined;
 }

@@ -13,10 +13,13 @@ import containerRun from "./container-run.js";
 import containerRuntime from "./container-runtime.js";
 import ociConfig from "./oci-config.js";
 
-/** Primary first (run-time flags, compose, image, runtime defaults), then the oci-config fallback. */
+/**
+ * Primary first (compose — file:line beats the flat run-time list on a tie —, run-time flags, image, runtime
+ * defaults), then the oci-config fallback.
+ */
 export const containerResolvers: readonly ContainerResolver[] = [
-  containerRun,
   compose,
+  containerRun,
   containerImage,
   containerRuntime,
   ociConfig,

@@ -144,7 +144,10 @@ export function containerBoundary(chain: readonly ProcessSnapshot[]): ContainerB
     if (isRuntimeProcess(parent)) {
       const args = runtimeArgs(parent);
       const fromCgroup = containerFromCgroup(p.info.cgroup);
-      const id = args.id ?? fromCgroup?.id;
+      // One containerd shim serves a whole pod and is named after the sandbox: the cgroup names the container.
+      const id = args.program.startsWith("containerd-shim")
+        ? (fromCgroup?.id ?? args.id)
+        : (args.id ?? fromCgroup?.id);
       const b: ContainerBoundary = {
         index: i,
         runtime: parent,
