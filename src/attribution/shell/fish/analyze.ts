@@ -1133,7 +1133,12 @@ class FishSim {
     const kept = cur.filter((_, i) => !moveIdx.includes(i));
     const elems = flags.has("a") ? [...kept, ...newPaths] : [...newPaths, ...kept];
     const exported = varName === "PATH" ? true : (existingVar?.exported ?? false);
-    const v: FishVar = { elems, exported, pathvar: true };
+    // `set $scope $var $newvar` in fish_add_path keeps fish_user_paths a plain (space-joined) list.
+    const v: FishVar = {
+      elems,
+      exported,
+      pathvar: varName === "PATH" ? true : (existingVar?.pathvar ?? false),
+    };
     const a = this.record(
       {
         key: varName,
@@ -1335,11 +1340,12 @@ function segmentsOf(v: FishVar): PathSegment[] {
   });
 }
 
-/** A `case` pattern: quoted text is literal; unquoted `*`/`?` are wildcards. Undefined when computed. */
+/** A `case` pattern: fish treats `*` and `?` as wildcards there even when quoted. Undefined when computed. */
 function patternOf(w: Word): Array<string | { glob: string }> | undefined {
   const out: Array<string | { glob: string }> = [];
   for (const p of w.parts) {
-    if (p.t === "lit") out.push(p.s);
+    if (p.t === "lit")
+      for (const piece of p.s.split(/([*?]+)/)) out.push(/^[*?]+$/.test(piece) ? { glob: piece } : piece);
     else if (p.t === "glob") out.push({ glob: p.s });
     else return undefined;
   }
