@@ -42,6 +42,23 @@ function deref(node: unknown, doc: ReturnType<typeof parseDocument>): unknown {
   return isAlias(n) ? undefined : n;
 }
 
+/** `map[key]`, following `<<` merge keys (an alias to a map, or a list of them) as compose does. */
+function getIn(map: unknown, key: string, doc: ReturnType<typeof parseDocument>, depth = 0): unknown {
+  if (!isMap(map) || depth > MAX_ALIAS_DEPTH) return undefined;
+  const direct = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+  if (direct) return deref(direct.value, doc);
+  for (const p of map.items) {
+    if (!(isScalar(p.key) && p.key.value === "<<")) continue;
+    const v = deref(p.value, doc);
+    const sources = isSeq(v) ? v.items.map((x) => deref(x, doc)) : [v];
+    for (const src of sources) {
+      const got = getIn(src, key, doc, depth + 1);
+      if (got !== undefined) return got;
+    }
+  }
+  return undefined;
+}
+
 function scalarString(node: unknown): string | undefined | null {
   if (!isScalar(node)) return undefined;
   const v = node.value;
@@ -61,7 +78,7 @@ export function parseCompose(text: string, file: string): ParsedCompose {
   const lc = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(text, { lineCounter: lc, merge: true, uniqueKeys: false, prettyErrors: false });
+    doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
   } catch (err) {
     issues.push({
       subject: file,
@@ -90,7 +107,7 @@ export function parseCompose(text: string, file: string): ParsedCompose {
       issues.push({ subject: file, code: "PARSE", detail: "top level is not a mapping" });
     return { services, issues };
   }
-  const svcs = deref(root.get("services", true), doc);
+  const svcs = getIn(root, "services", doc);
   if (svcs === undefined) return { services, issues };
   if (!isMap(svcs)) {
     issues.push({ subject: `${file}:${pos(svcs).line}`, code: "PARSE", detail: "services is not a mapping" });
@@ -103,7 +120,7 @@ export function parseCompose(text: string, file: string): ParsedCompose {
     const svc: ComposeService = { name, environment: [], envFiles: [] };
     services.set(name, svc);
     if (!isMap(body)) continue;
-    const env = deref(body.get("environment", true), doc);
+    const env = getIn(body, "environment", doc);
     if (isMap(env)) {
       for (const p of env.items) {
         const key = scalarString(p.key);
@@ -151,7 +168,7 @@ export function parseCompose(text: string, file: string): ParsedCompose {
         detail: `environment of ${name} is neither a map nor a list`,
       });
     }
-    const ef = deref(body.get("env_file", true), doc);
+    const ef = getIn(body, "env_file", doc);
     const addRef = (n: unknown) => {
       const node = deref(n, doc);
       const at = pos(node);

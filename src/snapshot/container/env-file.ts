@@ -36,6 +36,8 @@ export interface ParsedEnvFile {
 
 /** Lines longer than this are skipped (bufio.Scanner's default token limit in docker and podman). */
 export const MAX_ENV_FILE_LINE = 64 * 1024;
+/** A quoted value may continue over at most this many lines. */
+const MAX_CONTINUATION = 1000;
 
 function unquote(v: string): string | undefined {
   if (v.length >= 2) {
@@ -62,6 +64,8 @@ export function parseEnvFile(text: string, file: string): ParsedEnvFile {
   const entries: EnvFileEntry[] = [];
   const issues: CollectionIssue[] = [];
   const lines = text.replace(/^\uFEFF/, "").split("\n");
+  const unclosed = new Set<string>();
+  const closeAt = new Map<string, number>();
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     let line = lines[i]!.replace(/\r$/, "");
@@ -107,14 +111,18 @@ export function parseEnvFile(text: string, file: string): ParsedEnvFile {
     const q = value[0];
     // Quoted value that does not close on this line: podman 5 and dotenv continue on the next lines.
     if ((q === '"' || q === "'") && (value.length < 2 || !value.slice(1).trimEnd().endsWith(q))) {
+      // Find the closing line once; if none exists below, none exists below any later line either.
       let j = i + 1;
-      let joined = value;
-      while (j < lines.length && j - i < 1000) {
-        joined += `\n${lines[j]!.replace(/\r$/, "")}`;
-        if (lines[j]!.trimEnd().endsWith(q)) break;
-        j++;
+      const known = closeAt.get(q);
+      if (unclosed.has(q)) j = lines.length;
+      else if (known !== undefined && known > i) j = known;
+      else {
+        while (j < lines.length && !lines[j]!.trimEnd().endsWith(q)) j++;
+        if (j >= lines.length) unclosed.add(q);
+        else closeAt.set(q, j);
       }
-      if (j < lines.length) {
+      if (j < lines.length && j - i <= MAX_CONTINUATION) {
+        const joined = [value, ...lines.slice(i + 1, j + 1).map((l) => l.replace(/\r$/, ""))].join("\n");
         const inner = joined.trimEnd().slice(1, -1);
         candidates.add(q === '"' ? dotenvDoubleQuoted(inner) : inner);
         candidates.add(inner);
