@@ -3,6 +3,7 @@ import type { CliCommand } from "./command.js";
 import { containerCommand } from "./container.js";
 import { explainCommand } from "./explain.js";
 import { hostCommand } from "./host.js";
+import { k8sCommand } from "./k8s.js";
 import { scanCommand } from "./scan.js";
 import { shellCommand } from "./shell.js";
 
@@ -12,4 +13,5 @@ export const commands: readonly CliCommand[] = [
   hostCommand,
   containerCommand,
   shellCommand,
+  k8sCommand,
 ];
