@@ -2,7 +2,7 @@
  * The POSIX-family shell resolvers against the REAL shells (bash, zsh, dash, busybox sh): each scenario
  * builds a HOME whose startup files we control, starts the shell in a mode so that a child `sleep`
  * inherits what the startup files exported (`sleep 60 & wait`: bash would exec a last simple command),
- * then runs the real CLI (`explain --pid <sleep> --format json`) and asserts kind, mechanism, file and
+ * then runs the real pipeline (ExplainSession, the JSON reporter's shape) and asserts kind, mechanism, file and
  * line. This machine's /etc/profile, /etc/bash.bashrc and /etc/zsh/* are real inputs too; the assertions
  * only name variables our HOME files set, plus PATH segments we add.
  * Needs: bash zsh dash busybox (scripts/install-test-deps.sh installs them).
@@ -12,7 +12,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { ExplainSession } from "../../src/explain.js";
+import { resultJson } from "../../src/report/json.js";
 import { killAll, startProcess, waitForDescendant } from "../helpers/processes.js";
 
 function have(prog: string): boolean {
@@ -71,11 +72,17 @@ async function start(
     ...(argv0 ? { argv0 } : {}),
   });
   const sleepPid = await waitForDescendant(child.pid!, "sleep");
-  const r = await runCli(["explain", "--pid", String(sleepPid), "--format", "json"]);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  const doc = JSON.parse(r.stdout) as { variables: Variable[] };
+  const doc = await explainJson(sleepPid);
   return new Map(doc.variables.map((v) => [v.key, v]));
+}
+
+/** `envtrace explain --pid PID --format json`, through the library (same pipeline, same JSON). */
+async function explainJson(
+  pid: number,
+  trace = false,
+): Promise<{ variables: Variable[]; issues: unknown[] }> {
+  const result = await new ExplainSession({ trace }).explain(pid);
+  return JSON.parse(JSON.stringify(resultJson(result, { color: false, reveal: false })));
 }
 
 function expectAt(
@@ -225,10 +232,7 @@ describe("exec chain", () => {
     const h = home("chain", { "entry.sh": "export CHAIN_VAR=1\nexec sleep 60\n" });
     const child = startProcess("sh", [`${h}/entry.sh`], { env: { PATH: BASE_PATH, HOME: h } });
     const pid = await waitForDescendant(child.pid!, "sleep");
-    const r = await runCli(["explain", "--pid", String(pid), "--format", "json"]);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe("");
-    const doc = JSON.parse(r.stdout) as { variables: Variable[] };
+    const doc = await explainJson(pid);
     expect(doc.variables.some((x) => x.key === "CHAIN_VAR")).toBe(true);
   });
 });
@@ -240,9 +244,7 @@ describe("--trace", () => {
     });
     const child = startProcess("zsh", ["-c", KEEP], { env: { PATH: BASE_PATH, HOME: h }, cwd: h });
     const pid = await waitForDescendant(child.pid!, "sleep");
-    const r = await runCli(["explain", "--pid", String(pid), "--format", "json", "--trace"]);
-    expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { variables: Variable[] };
+    const doc = await explainJson(pid, true);
     const t = doc.variables.find((x) => x.key === "TCOND")!;
     // Static analysis alone says `likely` (inside an if); the trace shows it ran.
     expect(t.source).toMatchObject({
@@ -253,6 +255,19 @@ describe("--trace", () => {
       confidence: "certain",
     });
     expect(t.source.evidence.join(" ")).toMatch(/confirmed by --trace/);
+  });
+
+  it("bash: confirms a conditional answer (as root bash ignores an inherited PS4: values only)", async () => {
+    const h = home("bash-trace", {
+      ".bash_profile": 'if [ "$(echo y)" = y ]; then export BCOND=1; fi\n',
+    });
+    const child = startProcess("bash", ["-l", "-c", KEEP], { env: { PATH: BASE_PATH, HOME: h }, cwd: h });
+    const pid = await waitForDescendant(child.pid!, "sleep");
+    const plain = (await explainJson(pid)).variables.find((x) => x.key === "BCOND")!;
+    expect(plain.source).toMatchObject({ file: `${h}/.bash_profile`, line: 1, confidence: "likely" });
+    const traced = (await explainJson(pid, true)).variables.find((x) => x.key === "BCOND")!;
+    expect(traced.source).toMatchObject({ file: `${h}/.bash_profile`, line: 1, confidence: "certain" });
+    expect(traced.source.evidence.join(" ")).toMatch(/--trace/);
   });
 });
 

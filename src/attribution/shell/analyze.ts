@@ -224,7 +224,7 @@ class Simulation {
     value: string | null,
     node: Node,
     ctx: Ctx,
-    opts: { via: string; export?: boolean; local?: boolean; expression?: string },
+    opts: { via: string; export?: boolean; local?: boolean; expression?: string; append?: boolean },
   ): void {
     let table = this.vars;
     if (opts.local && this.locals.length > 0) table = this.locals[this.locals.length - 1]!;
@@ -242,7 +242,16 @@ class Simulation {
     const location = loc(ctx.file, node);
     const conditional = ctx.cond || ctx.frame.tainted;
     let segments: PathSegment[] | undefined;
-    if (isPathLike(name) && value !== null) segments = pathSegments(prev?.segments, value, location);
+    if (isPathLike(name) && value !== null) {
+      // A value that does not mention the variable itself (`PATH=/a:/b`) replaces every segment.
+      const expr = opts.expression ?? node.text;
+      const lower = Object.entries(ZSH_TIED).find(([, v]) => v === name)?.[0];
+      const selfRef =
+        opts.append ||
+        new RegExp(`\\$\\{?${name}\\b`).test(expr) ||
+        (lower !== undefined && new RegExp(`\\$\\{?${lower}\\b`).test(expr));
+      segments = pathSegments(selfRef ? prev?.segments : undefined, value, location);
+    }
     const a: ShellAssignment = {
       key: name,
       value,
@@ -794,7 +803,7 @@ class Simulation {
         value = prev === null || rhs === null ? null : prev + rhs;
       } else value = rhs;
     }
-    this.assign(target, value, n, ctx, { ...opts, expression: valueNode?.text ?? "" });
+    this.assign(target, value, n, ctx, { ...opts, expression: valueNode?.text ?? "", append });
   }
 
   private async declaration(n: Node, ctx: Ctx): Promise<void> {
