@@ -26,7 +26,9 @@ describe("managed-fields/deployment-chain (Deployment → ReplicaSet → Pod)", 
   const file = `${F}/managed-fields/deployment-chain/cluster.yaml`;
 
   it("explains the Pod only, not the Deployment and ReplicaSet that own it", () => {
-    expect(out.results.map((x) => x.subject)).toEqual([{ kind: "pod", name: "shop/api-7c9f8d6b5-klpv2/api" }]);
+    expect(out.results.map((x) => x.subject)).toEqual([
+      { kind: "pod", name: "shop/api-7c9f8d6b5-klpv2/api" },
+    ]);
   });
 
   it("credits each env entry to the manager on the Deployment, with its time, not to kube-controller-manager", () => {
@@ -188,9 +190,15 @@ describe("init-env-file/sourced (init container env file, Vault agent template, 
 describe("offline/k8s-docs (kubernetes.io examples)", async () => {
   const dir = `${F}/offline/k8s-docs`;
   const out = await explainManifests(
-    ["dependent-envars.yaml", "dapi-envars-container.yaml", "envars-file-container.yaml", "pod-secret-envFrom.yaml", "secret.yaml", "envFrom.yaml", "configmap-envFrom.yaml"].map(
-      (f) => `${dir}/${f}`,
-    ),
+    [
+      "dependent-envars.yaml",
+      "dapi-envars-container.yaml",
+      "envars-file-container.yaml",
+      "pod-secret-envFrom.yaml",
+      "secret.yaml",
+      "envFrom.yaml",
+      "configmap-envFrom.yaml",
+    ].map((f) => `${dir}/${f}`),
   );
 
   it("expands $(VAR) like the kubelet: later names stay verbatim, $$ escapes", () => {
@@ -224,7 +232,10 @@ describe("offline/k8s-docs (kubernetes.io examples)", async () => {
     expect(s.findings.map((f) => [f.id, f.messageId])).toContainEqual(["ENVT-K8S-002", "secret-env.envFrom"]);
     const c = byName(out.results, "default/envfrom-demo/envar-demo-container");
     expect(v(c, "DEMO_GREETING").value).toBe("Hello from the environment");
-    expect(loc(v(c, "DEMO_GREETING"))).toMatchObject({ resource: "ConfigMap/default/envfrom-configmap", line: 1 });
+    expect(loc(v(c, "DEMO_GREETING"))).toMatchObject({
+      resource: "ConfigMap/default/envfrom-configmap",
+      line: 1,
+    });
   });
 });
 
@@ -260,7 +271,9 @@ describe("offline workloads (guestbook, wordpress)", async () => {
       container: "wordpress",
     });
     expect(only.results.map((r) => r.subject.name)).toEqual(["default/Deployment:wordpress/wordpress"]);
-    const none = await explainManifests([`${F}/offline/wordpress/wordpress-deployment.yaml`], { pod: "nope" });
+    const none = await explainManifests([`${F}/offline/wordpress/wordpress-deployment.yaml`], {
+      pod: "nope",
+    });
     expect(none.results).toEqual([]);
     expect(none.issues.map((i) => i.code)).toEqual(["ENOENT"]);
   });

@@ -64,7 +64,10 @@ const OWNER_PATHS: Record<string, [string, string]> = {
 };
 
 /** Parses `ns/pod` (or `pod`, in namespace `defaultNs`). */
-export function parsePodRef(ref: string, defaultNs = "default"): { namespace: string; name: string } | undefined {
+export function parsePodRef(
+  ref: string,
+  defaultNs = "default",
+): { namespace: string; name: string } | undefined {
   const parts = ref.split("/");
   const ok = (s: string | undefined) => !!s && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(s) && s.length <= 253;
   if (parts.length === 1 && ok(parts[0])) return { namespace: defaultNs, name: parts[0]! };
@@ -79,10 +82,7 @@ interface Got {
 }
 
 /** Builds a reader bound to one kubeconfig; exported for the in-pod path. */
-export async function apiReader(
-  kc: KubeConfig,
-  timeoutMs: number,
-): Promise<(path: string) => Promise<Got>> {
+export async function apiReader(kc: KubeConfig, timeoutMs: number): Promise<(path: string) => Promise<Got>> {
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new Error("the kubeconfig names no cluster server");
   const base = new URL(cluster.server);
@@ -94,7 +94,12 @@ export async function apiReader(
     return new Promise<Got>((resolve) => {
       const req = mod.request(
         url,
-        { ...opts, method: "GET", headers: { ...(opts.headers ?? {}), Accept: "application/json" }, timeout: timeoutMs },
+        {
+          ...opts,
+          method: "GET",
+          headers: { ...(opts.headers ?? {}), Accept: "application/json" },
+          timeout: timeoutMs,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -164,7 +169,11 @@ export async function fetchLive(ref: string, opts: LiveOptions = {}): Promise<Li
     get = await apiReader(kc, opts.timeoutMs ?? 10_000);
   } catch (err) {
     const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    return { index, pod: podName, fatal: `no usable kubeconfig (${why}); set KUBECONFIG or run inside a pod` };
+    return {
+      index,
+      pod: podName,
+      fatal: `no usable kubeconfig (${why}); set KUBECONFIG or run inside a pod`,
+    };
   }
   const add = (body: unknown, source: string) => {
     const r = loadParsed(body, source);
@@ -235,7 +244,8 @@ export async function fetchLive(ref: string, opts: LiveOptions = {}): Promise<Li
       index.issues.push({
         subject: `Secret/${p.namespace}/${name}`,
         code: "UNAVAILABLE",
-        detail: "not read: pass --resolve-secrets to list its keys and fingerprint its values (values are never printed)",
+        detail:
+          "not read: pass --resolve-secrets to list its keys and fingerprint its values (values are never printed)",
       });
       continue;
     }

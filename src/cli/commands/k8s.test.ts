@@ -41,7 +41,14 @@ describe("envtrace k8s explain (offline)", () => {
   });
 
   it("masks literal secrets in text output", async () => {
-    const r = await runCli(["k8s", "explain", "-f", `${F}/init-env-file/sourced/pod.yaml`, "--container", "web"]);
+    const r = await runCli([
+      "k8s",
+      "explain",
+      "-f",
+      `${F}/init-env-file/sourced/pod.yaml`,
+      "--container",
+      "web",
+    ]);
     expect(r.stdout).toContain("ghp_********");
     expect(r.stdout).not.toContain("0123456789abcdef");
   });
@@ -53,10 +60,23 @@ describe("envtrace k8s explain (offline)", () => {
     const missing = await runCli(["k8s", "explain", "-f", `${F}/nope.yaml`]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^envtrace: test\/fixtures\/k8s\/nope\.yaml: .*nothing to explain\n$/);
-    const pod = await runCli(["k8s", "explain", "-f", `${F}/offline/wordpress/wordpress-deployment.yaml`, "--pod", "x"]);
+    const pod = await runCli([
+      "k8s",
+      "explain",
+      "-f",
+      `${F}/offline/wordpress/wordpress-deployment.yaml`,
+      "--pod",
+      "x",
+    ]);
     expect(pod.code).toBe(2);
     expect(pod.stderr).toMatch(/--pod x/);
-    const rs = await runCli(["k8s", "explain", "-f", `${F}/offline/wordpress/wordpress-deployment.yaml`, "--resolve-secrets"]);
+    const rs = await runCli([
+      "k8s",
+      "explain",
+      "-f",
+      `${F}/offline/wordpress/wordpress-deployment.yaml`,
+      "--resolve-secrets",
+    ]);
     expect(rs.code).toBe(2);
   });
 });

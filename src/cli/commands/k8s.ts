@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
-import { type K8sExplainOutput, explainIndex, indexFiles } from "../../k8s/explain.js";
+import { explainIndex, indexFiles, type K8sExplainOutput } from "../../k8s/explain.js";
 import { fetchLive } from "../../k8s/live.js";
 import type { DisplayValue, ExplainResult } from "../../model/index.js";
 import { reporterFor } from "../../report/index.js";
@@ -27,7 +27,13 @@ function render(out: K8sExplainOutput, format: string, io: CliIo, reveal: boolea
   // Problems not tied to one container travel with the output (first result, or a result of their own).
   if (out.issues.length > 0) {
     if (results[0]) results[0] = { ...results[0], issues: [...out.issues, ...results[0].issues] };
-    else results.push({ subject: { kind: "inputs", name: "k8s" }, variables: [], findings: [], issues: out.issues });
+    else
+      results.push({
+        subject: { kind: "inputs", name: "k8s" },
+        variables: [],
+        findings: [],
+        issues: out.issues,
+      });
   }
   if (format === "text") return results.map((r) => reporter.render([r], opts)).join("\n");
   return reporter.render(results, opts);
@@ -36,17 +42,29 @@ function render(out: K8sExplainOutput, format: string, io: CliIo, reveal: boolea
 export const k8sCommand: CliCommand = {
   name: "k8s",
   register(program, io, setExit) {
-    const k8s = program.command("k8s").description("Kubernetes: explain pod environments from manifests or the API");
+    const k8s = program
+      .command("k8s")
+      .description("Kubernetes: explain pod environments from manifests or the API");
     k8s.addCommand(
       new Command("explain")
         .description(
           "explain where each environment variable of a pod's containers comes from (kubelet order: envFrom, env, service links), who set it (managedFields) and what it breaks (checks)",
         )
-        .option("-f, --filename <file>", "manifest file (YAML, multi-document, JSON, kubectl List; - for stdin); repeatable", collect)
+        .option(
+          "-f, --filename <file>",
+          "manifest file (YAML, multi-document, JSON, kubectl List; - for stdin); repeatable",
+          collect,
+        )
         .option("--pod <name>", "only this pod or workload (name, ns/name or Kind/name)")
         .option("--container <name>", "only this container")
-        .option("--live <ns/pod>", "read the pod, its owners, ConfigMaps and Services from the API server (kubeconfig or in-cluster)")
-        .option("--kubeconfig <file>", "kubeconfig for --live (default $KUBECONFIG, ~/.kube/config, in-cluster)")
+        .option(
+          "--live <ns/pod>",
+          "read the pod, its owners, ConfigMaps and Services from the API server (kubeconfig or in-cluster)",
+        )
+        .option(
+          "--kubeconfig <file>",
+          "kubeconfig for --live (default $KUBECONFIG, ~/.kube/config, in-cluster)",
+        )
         .option("--context <name>", "kubeconfig context for --live")
         .option(
           "--resolve-secrets",
@@ -92,7 +110,9 @@ export const k8sCommand: CliCommand = {
               const first = out.issues[0];
               throw new EnvtraceError("BAD_INPUT", {
                 input: first?.subject ?? files.join(", "),
-                why: first ? `${first.detail}; nothing to explain` : "no Kubernetes objects found; pass manifests with -f",
+                why: first
+                  ? `${first.detail}; nothing to explain`
+                  : "no Kubernetes objects found; pass manifests with -f",
               });
             }
           }
@@ -103,7 +123,8 @@ export const k8sCommand: CliCommand = {
             });
           }
           io.stdout.write(render(out, o.format, io, !!o.reveal));
-          if (out.results.some((r) => r.findings.some((f) => atOrAbove(f.severity, o.failOn)))) setExit(EXIT.FINDINGS);
+          if (out.results.some((r) => r.findings.some((f) => atOrAbove(f.severity, o.failOn))))
+            setExit(EXIT.FINDINGS);
         }),
     );
     return k8s;
