@@ -1,0 +1,119 @@
+import * as os from "node:os";
+import { auditGo } from "../../go/audit.js";
+import { GO_PROFILES, type GoProfile } from "../../go/checks/types.js";
+import { collectRaw } from "../../go/collect.js";
+import { verifyModcache } from "../../go/modcache/verify.js";
+import { probeGo } from "../../go/probe.js";
+import { redactGoEnv } from "../../go/redact.js";
+import { renderGoJson } from "../../go/report/json.js";
+import { renderGoText, renderVerifyText } from "../../go/report/text.js";
+import { EnvtraceError, EXIT } from "../errors.js";
+import { useColor } from "../io.js";
+import { atOrAbove, failOnOption, formatOption, parsePid } from "../options.js";
+import type { CliCommand } from "./command.js";
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function parseProfile(v: string, prev: GoProfile[] = []): GoProfile[] {
+  if (!GO_PROFILES.includes(v as GoProfile) || v === "default") {
+    throw new EnvtraceError("USAGE", { detail: `--profile expects strict or cn-mirror, got '${v}'` });
+  }
+  return [...prev, v as GoProfile];
+}
+
+export const goCommand: CliCommand = {
+  name: "go",
+  register(program, io, setExit) {
+    const go = program
+      .command("go")
+      .description(
+        "audit the Go toolchain environment: where each `go env` setting comes from, and supply-chain checks",
+      )
+      .addOption(formatOption())
+      .option(
+        "--redact",
+        "print `go env -json`-shaped output with home/user paths replaced and secrets masked",
+      )
+      .option("--go <path>", "the go binary (default: go in PATH)")
+      .option("--full", "ask `go env` for every setting; this RUNS $CC to probe C compiler flags")
+      .option("-p, --pid <pid>", "audit the Go settings this process would see (its environment)", parsePid)
+      .option(
+        "--profile <name>",
+        "also apply an organisation policy profile: strict, cn-mirror (repeatable)",
+        parseProfile,
+      )
+      .option("--no-origins", "do not attribute settings that come from the process environment")
+      .option("--reveal", "show secret values in clear (the output says so)")
+      .addOption(failOnOption())
+      .action(async (o) => {
+        const raw = await collectRaw({
+          goPath: o.go,
+          env: io.env,
+          ...(o.pid !== undefined ? { pid: o.pid } : {}),
+          full: !!o.full,
+          origins: o.origins !== false,
+          selfPid: io.pid,
+        });
+        const report = await auditGo(raw, { profiles: o.profile ?? [], reveal: !!o.reveal });
+        if (o.redact) {
+          const values = new Map(report.settings.map((s) => [s.key, s.value]));
+          const env = raw.env;
+          const user = env.USER || env.LOGNAME || safeUser();
+          const gopath = (values.get("GOPATH")?.toString() ?? "").split(":")[0];
+          io.stdout.write(
+            `${JSON.stringify(redactGoEnv(values, { home: env.HOME, user, gopath }), null, "\t")}\n`,
+          );
+        } else if (o.format === "json") {
+          io.stdout.write(renderGoJson(report, !!o.reveal));
+        } else {
+          io.stdout.write(
+            renderGoText(report, { color: useColor(io), reveal: !!o.reveal, width: io.stdout.columns }),
+          );
+        }
+        if (report.findings.some((f) => atOrAbove(f.severity, o.failOn))) setExit(EXIT.FINDINGS);
+      });
+
+    go.command("verify-modcache")
+      .description(
+        "recompute h1: hashes of every cached module zip and .mod; compare with .ziphash, the extracted trees and go.sum files",
+      )
+      .option("--gosum <file>", "a go.sum (or go.work.sum) to compare with (repeatable)", collect)
+      .option("--gomodcache <dir>", "the module cache (default: `go env GOMODCACHE`)")
+      .option("--go <path>", "the go binary used to find GOMODCACHE (default: go in PATH)")
+      .option("--no-dirs", "do not hash the extracted module trees")
+      .addOption(formatOption())
+      .action(async (o) => {
+        let dir: string | undefined = o.gomodcache;
+        if (!dir) {
+          const p = await probeGo({ goPath: o.go, env: io.env });
+          dir = p.values.GOMODCACHE;
+          if (!dir) {
+            throw new EnvtraceError("BAD_INPUT", {
+              input: "GOMODCACHE",
+              why: "go reports none; pass --gomodcache DIR",
+            });
+          }
+        }
+        const report = await verifyModcache({
+          gomodcache: dir,
+          gosumFiles: o.gosum ?? [],
+          dirs: o.dirs !== false,
+        });
+        io.stdout.write(
+          o.format === "json"
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : renderVerifyText(report, { color: useColor(io), reveal: false, width: io.stdout.columns }),
+        );
+        if (report.mismatches.length > 0) setExit(EXIT.FINDINGS);
+      });
+    return go;
+  },
+};
+
+function safeUser(): string | undefined {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
