@@ -4,6 +4,7 @@ import { containerCommand } from "./container.js";
 import { diffCommand } from "./diff.js";
 import { explainCommand } from "./explain.js";
 import { goCommand } from "./go.js";
+import { goCommand } from "./go.js";
 import { hostCommand } from "./host.js";
 import { k8sCommand } from "./k8s.js";
 import { scanCommand } from "./scan.js";
@@ -20,4 +21,5 @@ export const commands: readonly CliCommand[] = [
   diffCommand,
   goCommand,
   k8sCommand,
+  goCommand,
 ];
