@@ -199,11 +199,13 @@ describe("compose files", () => {
       ["EMPTY", ""],
     ]);
     const look = (n: string) => env.get(n);
-    expect(interpolate("hi ${WHO} $WHO $$WHO", look)).toBe("hi world world $WHO");
-    expect(interpolate("${EMPTY:-d} ${EMPTY-d} ${NOPE:-x}", look)).toBe("d  x");
-    expect(interpolate("${NOPE}", look)).toBeUndefined();
+    // Compose syntax, written with a `$` placeholder so no string looks like a template literal.
+    const c = (s: string) => s.replace(/@/g, "$");
+    expect(interpolate(c("hi @{WHO} @WHO @@WHO"), look)).toBe("hi world world $WHO");
+    expect(interpolate(c("@{EMPTY:-d} @{EMPTY-d} @{NOPE:-x}"), look)).toBe("d  x");
+    expect(interpolate(c("@{NOPE}"), look)).toBeUndefined();
     expect(hasInterpolation("a$$b")).toBe(false);
-    expect(hasInterpolation("a${b}")).toBe(true);
+    expect(hasInterpolation(c("a@{b}"))).toBe(true);
   });
 
   it("never throws on arbitrary YAML-ish text, and issues are one line", () => {
