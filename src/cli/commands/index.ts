@@ -4,7 +4,6 @@ import { containerCommand } from "./container.js";
 import { diffCommand } from "./diff.js";
 import { explainCommand } from "./explain.js";
 import { goCommand } from "./go.js";
-import { goCommand } from "./go.js";
 import { hostCommand } from "./host.js";
 import { k8sCommand } from "./k8s.js";
 import { scanCommand } from "./scan.js";
@@ -21,5 +20,4 @@ export const commands: readonly CliCommand[] = [
   diffCommand,
   goCommand,
   k8sCommand,
-  goCommand,
 ];
