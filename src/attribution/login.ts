@@ -52,6 +52,14 @@ export default defineResolver({
             ]),
       );
     }
+    const hush = req.keys.get("HUSHLOGIN");
+    if (hush && (hush.value === "TRUE" || hush.value === "FALSE")) {
+      // shadow's login (Debian ≤ 12) exports whether ~/.hushlogin or HUSHLOGIN_FILE silenced the login.
+      out.set(
+        "HUSHLOGIN",
+        answer("login", "HUSHLOGIN", "certain", ["shadow's login records whether the login was hushed"]),
+      );
+    }
     const term = req.keys.get("TERM");
     if (term) {
       out.set(

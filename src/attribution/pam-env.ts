@@ -57,6 +57,20 @@ function serviceOf(req: ResolveRequest): string | undefined {
   return (req.receiver.info.cmdline[0] ?? "").startsWith("-") ? "login" : undefined;
 }
 
+/** Variables other PAM session modules put into the PAM environment (kind pam-env, mechanism = module). */
+const PAM_MODULE_VARS: ReadonlyMap<string, string> = new Map([
+  ["MOTD_SHOWN", "pam_motd"],
+  ["MAIL", "pam_mail"],
+  ["XDG_SESSION_ID", "pam_systemd"],
+  ["XDG_RUNTIME_DIR", "pam_systemd"],
+  ["XDG_SESSION_TYPE", "pam_systemd"],
+  ["XDG_SESSION_CLASS", "pam_systemd"],
+  ["XDG_SESSION_DESKTOP", "pam_systemd"],
+  ["XDG_SEAT", "pam_systemd"],
+  ["XDG_VTNR", "pam_systemd"],
+  ["KRB5CCNAME", "pam_krb5"],
+]);
+
 interface Step {
   key: string;
   value: string | null;
@@ -236,6 +250,14 @@ export default defineResolver({
         const ans: ResolverAnswer = { attribution: stepAttribution(eff, conf, service) };
         if (shadowed.length > 0) ans.shadowed = shadowed;
         out.set(key, ans);
+        continue;
+      }
+      const module = PAM_MODULE_VARS.get(key);
+      if (module && (key !== "MAIL" || (user && got.value === `/var/mail/${user.name}`))) {
+        out.set(
+          key,
+          answer("pam-env", module, "likely", [`set by ${module} in the PAM session of service ${service}`]),
+        );
         continue;
       }
       const off = mine.find((s) => s.disabled && s.value === got.value);

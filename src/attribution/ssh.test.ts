@@ -1,0 +1,75 @@
+import * as path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { ProcessSnapshot } from "../model/index.js";
+import { parseSshEnvironmentFile } from "./lib/envfile.js";
+import { checkFixtureCase, fixtureCases } from "./lib/fixture-case.js";
+import { parseSshdConfigText, splitSshdArgs } from "./lib/sshd-config.js";
+import { sshdConfigPath } from "./ssh.js";
+
+describe("ssh resolver (fixture trees through the real engine)", () => {
+  for (const dir of fixtureCases("ssh", "ssh")) {
+    it(path.basename(dir), async () => {
+      const r = await checkFixtureCase(dir);
+      expect(r.checked).toBeGreaterThan(0);
+      expect(r.mismatches).toEqual([]);
+    });
+  }
+});
+
+describe("sshd_config", () => {
+  it("splits arguments with quotes and comments", () => {
+    expect(splitSshdArgs('A=1 "B=two words" # comment')).toEqual(["A=1", "B=two words"]);
+  });
+  it("lower-cases keywords, accepts Keyword=value and tags directives under Match", () => {
+    const ds = parseSshdConfigText(
+      "AcceptEnv LANG LC_*\nPermitUserEnvironment=yes\nMatch User bob\n  SetEnv X=1\nMatch all\nSetEnv Y=2\n",
+      "/c",
+    );
+    expect(ds.map((d) => [d.keyword, d.args, d.line, d.match])).toEqual([
+      ["acceptenv", ["LANG", "LC_*"], 1, undefined],
+      ["permituserenvironment", ["yes"], 2, undefined],
+      ["setenv", ["X=1"], 4, "User bob"],
+      ["setenv", ["Y=2"], 6, undefined],
+    ]);
+  });
+  it("finds the listener's -f config in its process title", () => {
+    const p = (cmd: string): ProcessSnapshot => ({
+      info: {
+        pid: 5,
+        ppid: 1,
+        comm: "sshd",
+        exe: "/usr/sbin/sshd",
+        cmdline: [cmd],
+        ttyNr: 0,
+        startTicks: 0,
+        cgroup: [],
+      },
+      env: null,
+    });
+    expect(
+      sshdConfigPath([
+        p("sshd: /usr/sbin/sshd -D -f /tmp/x/sshd_config [listener] 0 of 10-100 startups"),
+        p("sshd: bob@notty"),
+      ]),
+    ).toBe("/tmp/x/sshd_config");
+    expect(sshdConfigPath([p("sshd: /usr/sbin/sshd -D [listener]")])).toBe("/etc/ssh/sshd_config");
+  });
+  it("reads ~/.ssh/environment lines without quote processing", () => {
+    expect(
+      parseSshEnvironmentFile('# c\n  A="x"\nnoequals\nB=\n').map((a) => [a.key, a.value, a.line]),
+    ).toEqual([
+      ["A", '"x"', 2],
+      ["B", "", 4],
+    ]);
+  });
+  it("never throws on arbitrary input", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (s) => {
+        for (const d of parseSshdConfigText(s, "/f")) expect(d.keyword).toBe(d.keyword.toLowerCase());
+        expect(Array.isArray(splitSshdArgs(s))).toBe(true);
+        for (const a of parseSshEnvironmentFile(s)) expect(a.key.length).toBeGreaterThan(0);
+      }),
+    );
+  });
+});
