@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { Option } from "commander";
 import { buildSnapshot, type GoSettingsInput, serializeSnapshot } from "../../drift/snapshot.js";
 import { defaultSubject, ExplainSession } from "../../explain.js";
-import { collectGoSettings } from "../../go/collect.js";
+import { collectGoSettings } from "../../go/index.js";
 import { EnvtraceError } from "../errors.js";
 import { parsePid } from "../options.js";
 import type { CliCommand } from "./command.js";
