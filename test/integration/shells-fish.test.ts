@@ -6,7 +6,7 @@
  * (`envtrace explain --pid … --format json`) explains the sleep.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +32,7 @@ const confd = path.join(home, ".config/fish/conf.d");
 const userConf = path.join(home, ".config/fish/config.fish");
 const fishVars = path.join(home, ".config/fish/fish_variables");
 const extra = path.join(home, ".config/fish/extra.fish");
+const DEBIAN_SNIPPET = "/usr/share/fish/vendor_conf.d/00debian-profile.fish";
 
 function write(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -189,6 +190,24 @@ describe("fish resolver with the real fish 3.6", () => {
     expectSource(vars.get("LOGIN_ONLY"), userConf, lineOf(userConf, "LOGIN_ONLY"));
     expectSource(vars.get("INTERACTIVE_ONLY"), userConf, lineOf(userConf, "INTERACTIVE_ONLY"));
     expectSource(vars.get("EDITOR"), path.join(confd, "10-editor.fish"), 2);
+    // Debian's vendor snippet appends the /etc/profile PATH entries in login shells, in a branch on
+    // `(/usr/bin/id -u)`: decided from the actor's uid, so each appended segment points at its line.
+    const p = vars.get("PATH")!;
+    expectSource(p, userConf, lineOf(userConf, "fish_add_path"));
+    if (existsSync(DEBIAN_SNIPPET)) {
+      const lines = readFileSync(DEBIAN_SNIPPET, "utf8").split("\n");
+      const branch = lines.findIndex((l, i) =>
+        process.getuid?.() === 0 ? l.includes("id -u") : i > 0 && l.trim() === "else",
+      );
+      const appended = p.segments!.filter((s) => !s.location && !["/usr/bin", "/bin"].includes(s.segment));
+      expect(appended).toEqual([]);
+      for (const s of p.segments!.filter((x) => x.location?.file === DEBIAN_SNIPPET)) {
+        const line =
+          lines.findIndex((l, i) => i > branch && l.trim() === `fish_add_path -aP ${s.segment}`) + 1;
+        expect(s.location?.line, s.segment).toBe(line);
+      }
+      expect(p.segments!.some((x) => x.location?.file === DEBIAN_SNIPPET)).toBe(true);
+    }
   });
 
   it("--trace runs fish with fish_trace and confirms the static answers", async () => {

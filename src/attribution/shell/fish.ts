@@ -12,7 +12,7 @@ import {
   type ResolverContext,
   type StaticCandidate,
 } from "../resolver.js";
-import { analyzeFishStartup, FISH_DATA_DIR, type FishAnalysis, type FishAssignment } from "./fish/analyze.js";
+import { analyzeFish, FISH_DATA_DIR, type FishAnalysis, type FishAssignment } from "./fish/analyze.js";
 import { type FishTraceResult, traceFishStartup } from "./fish/trace.js";
 import type { ShellMode } from "./types.js";
 
@@ -94,15 +94,21 @@ function envOf(p: ProcessSnapshot | null): Map<string, string> {
   return out;
 }
 
-function memoKey(kind: string, mode: ShellMode, env: ReadonlyMap<string, string>): string {
+function memoKey(kind: string, mode: ShellMode, env: ReadonlyMap<string, string>, uid?: number): string {
   const h = createHash("sha256");
   for (const k of [...env.keys()].sort()) h.update(`${k}\u0000${env.get(k)}\u0000`);
-  return `fish:${kind}:${mode.login ? "l" : ""}${mode.interactive ? "i" : ""}${mode.noRc ? "N" : ""}:${h.digest("hex")}`;
+  const m = `${mode.login ? "l" : ""}${mode.interactive ? "i" : ""}${mode.noRc ? "N" : ""}`;
+  return `fish:${kind}:${m}:${uid ?? ""}:${h.digest("hex")}`;
 }
 
-function analyze(mode: ShellMode, env: Map<string, string>, ctx: ResolverContext): Promise<FishAnalysis> {
-  return ctx.memo(memoKey("static", mode, env), async () => {
-    const a = await analyzeFishStartup({ shell: "fish", mode, env }, ctx);
+function analyze(
+  mode: ShellMode,
+  env: Map<string, string>,
+  ctx: ResolverContext,
+  uid?: number,
+): Promise<FishAnalysis> {
+  return ctx.memo(memoKey("static", mode, env, uid), async () => {
+    const a = await analyzeFish({ shell: "fish", mode, env }, ctx, uid === undefined ? {} : { uid });
     // Reported once per analysis (the memo shares it between actors).
     for (const issue of a.issues) ctx.report(issue);
     return a;
@@ -307,7 +313,7 @@ async function resolveFish(req: ResolveRequest, ctx: ResolverContext): Promise<M
   if (!actor) return out;
   const mode = fishMode(actor);
   const env = envOf(actor);
-  const analysis = await analyze(mode, env, ctx);
+  const analysis = await analyze(mode, env, ctx, actor.info.uid);
   const label = modeLabel(mode);
   let trace: FishTraceResult | null = null;
   if (ctx.trace) {
@@ -339,7 +345,7 @@ export default defineResolver({
   async candidates(req, ctx): Promise<StaticCandidate[]> {
     const env = envOf(req.actor);
     if (env.size === 0 && req.subject.env) for (const [k, e] of req.subject.env) env.set(k, e.value);
-    const analysis = await analyze({ login: true, interactive: true }, env, ctx);
+    const analysis = await analyze({ login: true, interactive: true }, env, ctx, req.actor?.info.uid);
     return analysis.assignments
       .filter((a) => a.exported && !a.unset)
       .map((a) => ({ key: a.key, value: a.value, location: loc(a), kind: "shell", mechanism: MECHANISM }));

@@ -267,6 +267,7 @@ class FishSim {
     readonly req: ShellAnalysisRequest,
     readonly ctx: ResolverContext,
     readonly dirs: ReturnType<typeof fishDirs>,
+    readonly facts: FishFacts = {},
   ) {}
 
   // ---- variables -------------------------------------------------------------------------------
@@ -1249,6 +1250,20 @@ class FishSim {
 
   // ---- expansion ---------------------------------------------------------------------------------
 
+  /**
+   * The output of the few command substitutions whose result is a fact about the actor rather than the
+   * run (`id -u`, as Debian's vendor snippet tests it): nothing is executed.
+   */
+  private knownOutput(text: string): string | undefined {
+    if (
+      this.facts.uid !== undefined &&
+      /^\s*(?:command\s+)?(?:\/usr\/bin\/|\/bin\/)?id\s+-u\s*$/.test(text)
+    ) {
+      return String(this.facts.uid);
+    }
+    return undefined;
+  }
+
   /** Expands a word to its list of elements; null when the number of elements is unknown. */
   async expandWord(w: Word, ec: EvalCtx): Promise<Elem[] | null> {
     const loc: FileLocation = { file: ec.file.file, line: w.line };
@@ -1281,10 +1296,13 @@ class FishSim {
         }
         case "glob":
           return null;
-        case "cmdsub":
-          if (p.quoted) opts = [null];
+        case "cmdsub": {
+          const known = this.knownOutput(p.text);
+          if (known !== undefined) opts = [known];
+          else if (p.quoted) opts = [null];
           else return null;
           break;
+        }
         case "var": {
           if (p.deref) return null;
           const v = this.lookup(p.name, ec);
@@ -1361,13 +1379,25 @@ function globMatch(pat: Array<string | { glob: string }>, s: string): boolean {
   return new RegExp(`${re}$`, "s").test(s);
 }
 
+/** Facts about the actor that fish startup files commonly test. */
+export interface FishFacts {
+  /** The real uid of the fish process (`id -u`). */
+  uid?: number;
+}
+
 /** Simulates fish's startup for `req` and returns every assignment with file:line. Never throws. */
-export async function analyzeFishStartup(
+export function analyzeFishStartup(req: ShellAnalysisRequest, ctx: ResolverContext): Promise<FishAnalysis> {
+  return analyzeFish(req, ctx, {});
+}
+
+/** {@link analyzeFishStartup} with facts about the actor (the resolver knows its uid). Never throws. */
+export async function analyzeFish(
   req: ShellAnalysisRequest,
   ctx: ResolverContext,
+  facts: FishFacts,
 ): Promise<FishAnalysis> {
   const dirs = fishDirs(req.env);
-  const sim = new FishSim(req, ctx, dirs);
+  const sim = new FishSim(req, ctx, dirs, facts);
   try {
     if (!req.env.get("HOME") && !req.env.get("XDG_CONFIG_HOME")) {
       sim.issues.push({
