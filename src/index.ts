@@ -16,6 +16,16 @@ export { SecretValue } from "./detect/secret-value.js";
 export { type DriftChange, type DriftReport, diffSnapshots } from "./drift/diff.js";
 export { buildSnapshot, parseSnapshot, type Snapshot, serializeSnapshot } from "./drift/snapshot.js";
 export { defaultSubject, type ExplainOptions, ExplainSession, explainProcess } from "./explain.js";
+export {
+  auditGo,
+  collectGoSettings,
+  type GoCollection,
+  type GoFinding,
+  type GoReport,
+  type GoSetting,
+  type VerifyReport,
+  verifyModcache,
+} from "./go/index.js";
 export { hostChecks, runHostChecks } from "./host/index.js";
 export type { HostCheck, HostCheckResult, HostReport } from "./host/types.js";
 export * from "./model/index.js";
