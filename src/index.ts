@@ -28,6 +28,18 @@ export {
 } from "./go/index.js";
 export { hostChecks, runHostChecks } from "./host/index.js";
 export type { HostCheck, HostCheckResult, HostReport } from "./host/types.js";
+export type { K8sCheck, K8sCheckMeta } from "./k8s/checks/index.js";
+export { k8sChecks } from "./k8s/checks/index.js";
+export {
+  explainIndex,
+  explainManifests,
+  indexFiles,
+  type K8sExplainOptions,
+  type K8sExplainOutput,
+} from "./k8s/explain.js";
+export { detectInPod, explainInPod, type InPodOptions } from "./k8s/in-pod.js";
+export { fetchLive, type LiveOptions } from "./k8s/live.js";
+export { loadManifest } from "./k8s/load.js";
 export * from "./model/index.js";
 export { reporters } from "./report/index.js";
 export { parseEnviron } from "./snapshot/environ.js";
