@@ -118,10 +118,14 @@ interface Var {
   segments?: Array<{ segment: string; location?: { file: string; line?: number } }>;
 }
 
-async function explainFish(args: string[], extraCli: string[] = []): Promise<Map<string, Var>> {
+async function explainFish(
+  args: string[],
+  extraCli: string[] = [],
+  env: Record<string, string> = { HOME: home, XDG_DATA_DIRS: `${vd1}:${vd2}` },
+): Promise<Map<string, Var>> {
   const fish = startProcess("fish", [...args, "-c", "sleep 60; true"], {
-    env: { HOME: home, XDG_DATA_DIRS: `${vd1}:${vd2}`, PATH: "/usr/bin:/bin", LANG: "C.UTF-8" },
-    cwd: home,
+    env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", ...env },
+    cwd: env.HOME ?? home,
   });
   const sleepPid = await waitForDescendant(fish.pid!, "sleep");
   const r = await runCli(["explain", "--pid", String(sleepPid), "--format", "json", ...extraCli]);
@@ -217,5 +221,28 @@ describe("fish resolver with the real fish 3.6", () => {
     expect(vars.get("COMPUTED")!.source.evidence.join("\n")).toMatch(/confirmed by --trace/);
     expectSource(vars.get("EDITOR"), path.join(confd, "10-editor.fish"), 2);
     expect(vars.get("EDITOR")!.source.evidence.join("\n")).toMatch(/fish_trace shows the last assignment in/);
+  });
+
+  it("fish_add_path's default: a universal fish_user_paths that fish itself wrote to fish_variables", async () => {
+    const home2 = path.join(root, "home2");
+    const tools = path.join(home2, "tools");
+    mkdirSync(tools, { recursive: true });
+    write(
+      path.join(home2, ".config/fish/config.fish"),
+      "# adds once, remembered as a universal\nfish_add_path ~/tools\n",
+    );
+    // The first run stores fish_user_paths in fish_variables (what happens on a user's first login).
+    execFileSync("fish", ["-c", "true"], { env: { HOME: home2, PATH: "/usr/bin:/bin" }, cwd: home2 });
+    const vars2 = path.join(home2, ".config/fish/fish_variables");
+    expect(readFileSync(vars2, "utf8")).toContain("fish_user_paths");
+    const vars = await explainFish([], [], { HOME: home2 });
+    const p = vars.get("PATH")!;
+    expect(p.value).toBe(`${tools}:/usr/bin:/bin`);
+    expectSource(p, vars2, lineOf(vars2, "fish_user_paths"));
+    expect(p.segments?.map((s) => [s.segment, s.location?.file, s.location?.line])).toEqual([
+      [tools, vars2, lineOf(vars2, "fish_user_paths")],
+      ["/usr/bin", undefined, undefined],
+      ["/bin", undefined, undefined],
+    ]);
   });
 });
