@@ -12,6 +12,12 @@ have dash || need="$need dash"
 have runc || need="$need runc"
 have podman || need="$need podman"
 have getfattr || need="$need attr"
+[ -x /usr/sbin/sshd ] || need="$need openssh-server"
+have ssh || need="$need openssh-client"
+have sudo || need="$need sudo"
+have direnv || need="$need direnv"
+have script || need="$need bsdutils"
+have unshare || need="$need util-linux"
 # Further packages (runc, podman, golang-go, rsyslog, chromium) are added here by the features that test them.
 for extra in ${ENVTRACE_EXTRA_DEBS:-}; do need="$need $extra"; done
 

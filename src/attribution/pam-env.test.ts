@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: pam_env ${VAR} syntax in test inputs, not templates
 import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
