@@ -115,6 +115,21 @@ const STATEMENTS = new Set([
 ]);
 
 const MAX_SOURCE_DEPTH = 32;
+
+/**
+ * Parsed trees by file content, shared by every analysis in the process (a scan analyses the same files
+ * for many actors; parsing dominates the cost). Bounded; evicted trees are freed.
+ */
+const TREE_CACHE_FILES = 256;
+const treeCache = new Map<string, Tree>();
+/** How many running simulations walk each tree. */
+const treesInUse = new Map<Tree, number>();
+
+/** Frees every cached parse tree (benches measure cold analyses with it). */
+export function clearParseCache(): void {
+  for (const t of treeCache.values()) if (!treesInUse.has(t)) t.delete();
+  treeCache.clear();
+}
 const MAX_STEPS = 200_000;
 const MAX_LOOP_ITEMS = 1000;
 const MAX_PARSE_ISSUES_PER_FILE = 5;
@@ -192,7 +207,15 @@ class Simulation {
   }
 
   dispose(): void {
-    for (const t of this.trees) t.delete();
+    // Trees evicted from the cache while in use are freed by their last user.
+    for (const t of this.trees) {
+      const n = (treesInUse.get(t) ?? 1) - 1;
+      if (n > 0) treesInUse.set(t, n);
+      else {
+        treesInUse.delete(t);
+        if (![...treeCache.values()].includes(t)) t.delete();
+      }
+    }
   }
 
   // ---------------------------------------------------------------- variables
@@ -377,16 +400,31 @@ class Simulation {
 
   private parse(file: string, text: string): Tree | null {
     if (this.parsed.has(file)) return this.parsed.get(file) ?? null;
-    let tree: Tree | null = null;
-    try {
-      tree = this.parser.parse(text);
-    } catch (err) {
-      this.issues.push({ subject: file, code: "PARSE", detail: `could not parse: ${errText(err)}` });
-    }
+    let tree: Tree | null = treeCache.get(text) ?? null;
     if (tree) {
-      this.trees.push(tree);
-      if (tree.rootNode.hasError) this.reportParseErrors(file, tree.rootNode);
+      // Most recently used last.
+      treeCache.delete(text);
+      treeCache.set(text, tree);
+    } else {
+      try {
+        tree = this.parser.parse(text);
+      } catch (err) {
+        this.issues.push({ subject: file, code: "PARSE", detail: `could not parse: ${errText(err)}` });
+      }
+      if (tree) {
+        treeCache.set(text, tree);
+        while (treeCache.size > TREE_CACHE_FILES) {
+          const [oldText, oldTree] = treeCache.entries().next().value as [string, Tree];
+          treeCache.delete(oldText);
+          if (!treesInUse.has(oldTree)) oldTree.delete(); // else freed by its last user
+        }
+      }
     }
+    if (tree && !this.trees.includes(tree)) {
+      this.trees.push(tree);
+      treesInUse.set(tree, (treesInUse.get(tree) ?? 0) + 1);
+    }
+    if (tree?.rootNode.hasError) this.reportParseErrors(file, tree.rootNode);
     this.parsed.set(file, tree);
     return tree;
   }
