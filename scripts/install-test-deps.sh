@@ -18,6 +18,7 @@ have sudo || need="$need sudo"
 have direnv || need="$need direnv"
 have script || need="$need bsdutils"
 have unshare || need="$need util-linux"
+have go || need="$need golang-go"
 # Further packages (runc, podman, golang-go, rsyslog, chromium) are added here by the features that test them.
 for extra in ${ENVTRACE_EXTRA_DEBS:-}; do need="$need $extra"; done
 

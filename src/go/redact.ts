@@ -11,38 +11,33 @@ import type { DisplayValue } from "../model/index.js";
 
 const USERINFO = /([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^/@\s,|;]+)@/g;
 const PAIR = /([A-Za-z_][A-Za-z0-9_.]*)=([^\s,;|=]+)/g;
-const WORD = /[^\s,;|]+/g;
 
 /** Masks a Go setting's value; returns the value itself when nothing in it is a credential. */
 export function maskGoValue(key: string, value: string): DisplayValue {
   if (value === "") return value;
   const rules = new Set<string>();
-  let masked = value.replace(USERINFO, (_m, scheme: string) => {
+  // The engine finds secrets anywhere in the value and masks only their spans.
+  const whole = detectSecret(key, value);
+  let masked = value;
+  if (whole) {
+    masked = maskFor(value, whole);
+    for (const r of whole.ruleIds) rules.add(r);
+  }
+  // Any userinfo in a proxy URL is a credential (a token may stand alone as the user name).
+  masked = masked.replace(USERINFO, (_m, scheme: string) => {
     rules.add("url-userinfo");
     return `${scheme}${FULL_MASK}@`;
   });
+  // `-X main.apiToken=…` in GOFLAGS, `NAME=value` words in GOAUTH: judge each by its own name.
   masked = masked.replace(PAIR, (m, name: string, v: string) => {
+    if (v.includes(FULL_MASK)) return m;
     const hit = detectSecret(name, v);
     if (!hit) return m;
     for (const r of hit.ruleIds) rules.add(r);
     return `${name}=${maskFor(v, hit)}`;
   });
-  masked = masked.replace(WORD, (w) => {
-    if (w.includes(FULL_MASK)) return w;
-    const hit = detectSecret(key, w);
-    // Name semantics say nothing about one word of a list; only value patterns count here.
-    if (!hit || hit.ruleIds.every((r) => r === "name-semantics")) return w;
-    for (const r of hit.ruleIds) rules.add(r);
-    return maskFor(w, hit);
-  });
-  const whole = detectSecret(key, value);
-  if (whole) {
-    // The whole value is a credential unless the parts already masked explain the hit (a URL's userinfo).
-    const explained = masked !== value && whole.ruleIds.every((r) => r === "url-userinfo-password");
-    if (!explained)
-      return new SecretValue(value, maskFor(value, whole), [...new Set([...whole.ruleIds, ...rules])]);
-  }
   if (rules.size === 0) return value;
+  if (masked === value) masked = FULL_MASK;
   return new SecretValue(value, masked, [...rules]);
 }
 

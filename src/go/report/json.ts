@@ -24,7 +24,7 @@ export function renderGoJson(r: GoReport, reveal = false): string {
     findings: r.findings.map((f) => ({
       id: f.id,
       severity: f.severity,
-      key: f.key,
+      key: f.key ?? null,
       message: f.message,
       remediation: f.remediation,
       references: f.references,
