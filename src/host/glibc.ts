@@ -2,13 +2,15 @@
  * ENVT-HOST-005: the C library cgo binaries will load. A cgo-linked Go binary needs the GLIBC_x.y symbol
  * versions of the host it was built on; builds on newer distributions fail on older ones with
  * "version `GLIBC_2.34' not found" (facts/go-env.md §4.3; golang/go#58550). No minimum glibc is documented
- * for Go itself, so this check reports the version and flags only a host without glibc.
+ * for Go itself, so this check reports the version, flags a host without glibc, and compares the glibc
+ * versions a given program (`--binary`, default the target's executable) needs with the host's.
  *
  * Reads the version string glibc embeds in libc.so.6 ("GNU C Library (…) stable release version 2.36"),
  * else the highest GLIBC_2.N version definition in the file, else (live root) `getconf GNU_LIBC_VERSION`.
  */
 import type { CollectionIssue, Finding } from "../model/index.js";
 import { issueFromError } from "../snapshot/host-fs.js";
+import { compareDotted, elfVersionNeeds, highestGlibc } from "./elf.js";
 import { hostFinding } from "./finding.js";
 import { defineHostCheck, type HostMessage } from "./types.js";
 
@@ -19,7 +21,18 @@ const MESSAGES = {
       "build Go programs for this host with CGO_ENABLED=0 (static) or on a musl system: binaries cgo-linked against glibc do not run here",
     references: ["https://github.com/golang/go/issues/58550", "https://go.dev/doc/go1.20#cgo"],
   },
+  "glibc.binary-needs-newer": {
+    severity: "high",
+    remediation:
+      "rebuild the program on a system with this glibc or older (or in a container image matching the target), or build it with CGO_ENABLED=0",
+    references: [
+      "https://github.com/golang/go/issues/58550",
+      "https://refspecs.linuxfoundation.org/LSB_5.0.0/LSB-Core-generic/LSB-Core-generic/symversion.html",
+    ],
+  },
 } satisfies Record<string, HostMessage>;
+
+const MAX_BINARY_BYTES = 512 * 1024 * 1024;
 
 const LIBC_CANDIDATES = [
   "/lib/x86_64-linux-gnu/libc.so.6",
@@ -55,6 +68,43 @@ export function glibcVersionFromBytes(
     if (!best || v[0] > best[0] || (v[0] === best[0] && v[1] > best[1])) best = v;
   }
   return best ? { version: `${best[0]}.${best[1]}`, how: "symbol-versions" } : undefined;
+}
+
+/** The glibc versions the binary under test needs: `--binary`, else the target process's executable. */
+async function binaryNeeds(
+  ctx: import("./types.js").HostContext,
+  issues: CollectionIssue[],
+): Promise<{ path: string; dynamic: boolean; needsGlibc: string | null; libraries: string[] } | undefined> {
+  let p = ctx.binary;
+  if (p === undefined) {
+    try {
+      p = (await ctx.fs.readlink(`/proc/${ctx.pid}/exe`)).replace(/ \(deleted\)$/, "");
+    } catch {
+      return undefined; // no executable to look at (fixture without one, or not permitted)
+    }
+  }
+  try {
+    const st = await ctx.fs.stat(p);
+    if (!st.isFile()) return undefined;
+    if (st.size > MAX_BINARY_BYTES) {
+      issues.push({ subject: p, code: "TOO_LARGE", detail: "binary not read: larger than 512 MiB" });
+      return undefined;
+    }
+    const r = elfVersionNeeds(await ctx.fs.readFile(p));
+    if ("error" in r) {
+      issues.push({ subject: p, code: "PARSE", detail: r.error });
+      return undefined;
+    }
+    return {
+      path: p,
+      dynamic: r.dynamic,
+      needsGlibc: highestGlibc(r.needs) ?? null,
+      libraries: Object.keys(r.needs),
+    };
+  } catch (err) {
+    issues.push(issueFromError(p, err));
+    return undefined;
+  }
 }
 
 export const glibcCheck = defineHostCheck({
@@ -131,6 +181,25 @@ export const glibcCheck = defineHostCheck({
         detail: "no glibc found in the usual library directories",
       });
       return { summary: "unknown", facts, findings, issues };
+    }
+    const bin = await binaryNeeds(ctx, issues);
+    if (bin) {
+      facts.binary = bin;
+      if (
+        bin.needsGlibc &&
+        compareDotted(bin.needsGlibc.split(".").map(Number), String(facts.version).split(".").map(Number)) > 0
+      ) {
+        findings.push(
+          hostFinding(
+            this.meta,
+            "glibc.binary-needs-newer",
+            MESSAGES["glibc.binary-needs-newer"],
+            `${bin.path} needs GLIBC_${bin.needsGlibc} but this host has glibc ${String(facts.version)}: it will not start`,
+            "host",
+            bin.path,
+          ),
+        );
+      }
     }
     return {
       summary: `glibc ${String(facts.version)}${facts.build ? ` (${String(facts.build)})` : ""}`,

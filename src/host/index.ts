@@ -36,6 +36,8 @@ export interface HostOptions {
   pid: number;
   /** `--go-version`: skips running `go version`. */
   goVersion?: GoRelease;
+  /** `--binary`: a (cgo) program to check against the host's glibc (a host path under `root`). */
+  binary?: string;
   /** The go binary to ask (default `go` on PATH); only used on the live root. */
   goBinary?: string;
   /** Environment whose PATH finds `go`/`getfattr`/`getconf` (the CLI's environment). */
@@ -144,6 +146,7 @@ export async function runHostChecks(opts: HostOptions): Promise<HostReport> {
     live,
     pid: opts.pid,
     go,
+    binary: opts.binary,
     goPaths,
     exec,
     async selinuxContext(p) {

@@ -4,7 +4,7 @@
  * Nothing here assumes this machine's layout: each expectation is derived from the machine first.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -58,6 +58,24 @@ describe("envtrace host on this machine", async () => {
     expect(byDim.glibc!.facts.version).toBe(m[1]);
     expect(byDim.glibc!.facts.how).not.toBe("getconf GNU_LIBC_VERSION"); // read from the library itself
   });
+
+  it.runIf(have("readelf"))(
+    "reads the glibc versions this process's executable needs, as readelf -V does",
+    () => {
+      const exe = readlinkSync(`/proc/${process.pid}/exe`);
+      const out = execFileSync("readelf", ["-V", exe], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const needs = out.slice(out.indexOf("Version needs section")).match(/GLIBC_\d+(\.\d+)+/g) ?? [];
+      const highest = needs
+        .map((n) => n.slice(6).split(".").map(Number))
+        .sort((a, b) => {
+          for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (b[i] ?? 0) - (a[i] ?? 0);
+          return 0;
+        })[0];
+      const bin = byDim.glibc!.facts.binary as { path: string; needsGlibc: string | null } | undefined;
+      expect(bin?.path).toBe(exe);
+      expect(bin?.needsGlibc ?? null).toBe(highest ? highest.join(".") : null);
+    },
+  );
 
   it.runIf(have("getent"))("lists root with the login shell getent reports", () => {
     const shell = execFileSync("getent", ["passwd", "root"], { encoding: "utf8" }).trim().split(":")[6];

@@ -1,4 +1,6 @@
 /** Parsers of untrusted host files: examples from real systems, and property tests (never throw). */
+
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -11,6 +13,7 @@ import {
   parseProcMounts,
   unescapeMountField,
 } from "./cgroup-fs.js";
+import { compareDotted, elfVersionNeeds, highestGlibc } from "./elf.js";
 import { glibcVersionFromBytes } from "./glibc.js";
 import { compareKernel, kernelMinimum, parseGoVersion, parseKernelRelease } from "./go-release.js";
 import { cpuListSize, statusFields } from "./proc-status.js";
@@ -194,6 +197,46 @@ describe("versions", () => {
         glibcVersionFromBytes(new TextEncoder().encode(t));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("ELF version needs", () => {
+  const real = readFileSync("/usr/bin/true");
+  it("reads a real binary's GLIBC needs", () => {
+    const r = elfVersionNeeds(real);
+    expect("error" in r).toBe(false);
+    if ("error" in r) return;
+    expect(r.dynamic).toBe(true);
+    expect(Object.keys(r.needs)).toContain("libc.so.6");
+    expect(highestGlibc(r.needs)).toMatch(/^2\.\d+/);
+  });
+  it("compares dotted versions", () => {
+    expect(compareDotted([2, 3, 4], [2, 34])).toBeLessThan(0);
+    expect(highestGlibc({ "libc.so.6": ["GLIBC_2.3.4", "GLIBC_2.17", "GLIBC_PRIVATE"] })).toBe("2.17");
+  });
+  it("never throws on arbitrary or corrupted ELF bytes", () => {
+    expect(elfVersionNeeds(new Uint8Array(10))).toEqual({ error: "not an ELF file" });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        elfVersionNeeds(bytes);
+        const withMagic = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, ...bytes]);
+        elfVersionNeeds(withMagic);
+      }),
+      { numRuns: 300 },
+    );
+    // Flip bytes of the real binary's headers and version sections: results or errors, never exceptions.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(real.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 24 }),
+        (flips) => {
+          const copy = Buffer.from(real);
+          for (const [i, v] of flips) copy[i % 4096] = v;
+          for (const [i, v] of flips) copy[i] = v;
+          elfVersionNeeds(copy);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

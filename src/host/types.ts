@@ -32,6 +32,8 @@ export interface HostContext {
   readonly pid: number;
   /** The Go release the report is for (from `--go-version` or `go version`); undefined when unknown. */
   readonly go?: GoRelease | undefined;
+  /** `--binary`: the (cgo) program to check against the host's glibc; default the target's executable. */
+  readonly binary?: string | undefined;
   /** Go directories (GOROOT, GOPATH, GOCACHE) that exist, for SELinux contexts; computed on first call. */
   goPaths(): Promise<Readonly<Record<string, string>>>;
   /** Runs a program with a timeout; never through a shell. Only called when `live`. */

@@ -27,6 +27,10 @@ export const hostCommand: CliCommand = {
         "--go-version <version>",
         "the Go release to check against (default: `go version` of the go on PATH, if any)",
       )
+      .option(
+        "--binary <file>",
+        "a (cgo) program to check against this host's glibc (default: the target's executable)",
+      )
       .option("--go <path>", "the go binary to ask for its version (only `go version` and `go env` run)")
       .addOption(formatOption())
       .addOption(failOnOption())
@@ -52,6 +56,7 @@ export const hostCommand: CliCommand = {
           pid,
           goVersion,
           goBinary: o.go,
+          binary: o.binary,
           env: io.env,
         });
         io.stdout.write(o.format === "json" ? renderHostJson(report) : renderHostText(report, useColor(io)));
