@@ -1,4 +1,6 @@
 /** envtrace's public library surface. Everything a program may import lives behind this file. */
+export { type ExplainContainerOptions, explainContainer } from "./attribution/container/explain.js";
+export { attributeContainer, containerResolvers } from "./attribution/container/index.js";
 export { attributeChain, createResolverContext } from "./attribution/engine.js";
 export { resolvers } from "./attribution/index.js";
 export type {
@@ -9,6 +11,15 @@ export type {
   StaticCandidate,
 } from "./attribution/resolver.js";
 export { defineResolver } from "./attribution/resolver.js";
+export { analyzeStartup } from "./attribution/shell/analyze.js";
+export { detectShellMode, shellOf, startupPlan } from "./attribution/shell/startup.js";
+export type {
+  ShellAnalysis,
+  ShellAnalysisRequest,
+  ShellAssignment,
+  ShellId,
+  ShellMode,
+} from "./attribution/shell/types.js";
 export { run } from "./cli/run.js";
 export { detectSecret } from "./detect/index.js";
 export { maskResult } from "./detect/mask.js";
@@ -42,6 +53,24 @@ export { fetchLive, type LiveOptions } from "./k8s/live.js";
 export { loadManifest } from "./k8s/load.js";
 export * from "./model/index.js";
 export { reporters } from "./report/index.js";
+export {
+  type BundleInfo,
+  findBundle,
+  listRuntimeContainers,
+} from "./snapshot/container/bundle.js";
+export { type ComposeService, parseCompose } from "./snapshot/container/compose.js";
+export {
+  type ContainerBoundary,
+  containerBoundary,
+  containerFromCgroup,
+  detectFromHost,
+  detectInside,
+  type InsideDetection,
+} from "./snapshot/container/detect.js";
+export { EngineClient, type EngineEndpoint, engineEndpoints } from "./snapshot/container/engine-api.js";
+export { parseEnvFile } from "./snapshot/container/env-file.js";
+export { type ContainerFacts, collectContainerFacts } from "./snapshot/container/facts.js";
+export { type CriInfo, criInfo, parseOciConfig } from "./snapshot/container/oci.js";
 export { parseEnviron } from "./snapshot/environ.js";
 export { createHostFs, type HostFs } from "./snapshot/host-fs.js";
 export { ProcReader } from "./snapshot/procfs.js";
