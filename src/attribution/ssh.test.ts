@@ -73,3 +73,37 @@ describe("sshd_config", () => {
     );
   });
 });
+
+describe("sshd_config Include", () => {
+  it("expands globs in order, keeps Match context, and reports an Include loop", async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import("node:fs");
+    const { createHostFs } = await import("../snapshot/host-fs.js");
+    const { createResolverContext } = await import("./engine.js");
+    const { loadSshdConfig } = await import("./lib/sshd-config.js");
+    const root = mkdtempSync("/tmp/envtrace-sshd-");
+    try {
+      mkdirSync(`${root}/etc/ssh/sshd_config.d`, { recursive: true });
+      writeFileSync(
+        `${root}/etc/ssh/sshd_config`,
+        "Include sshd_config.d/*.conf\nMatch User bob\nInclude /etc/ssh/bob.conf\n",
+      );
+      writeFileSync(`${root}/etc/ssh/sshd_config.d/20-b.conf`, "SetEnv B=1\n");
+      writeFileSync(
+        `${root}/etc/ssh/sshd_config.d/10-a.conf`,
+        "AcceptEnv A_*\nInclude /etc/ssh/sshd_config\n",
+      );
+      writeFileSync(`${root}/etc/ssh/bob.conf`, "SetEnv BOB=1\n");
+      const issues: import("../model/index.js").CollectionIssue[] = [];
+      const ctx = createResolverContext({ fs: createHostFs(root), issues });
+      const ds = await loadSshdConfig(ctx);
+      expect(ds.map((d) => [d.keyword, d.file, d.line, d.match])).toEqual([
+        ["acceptenv", "/etc/ssh/sshd_config.d/10-a.conf", 1, undefined],
+        ["setenv", "/etc/ssh/sshd_config.d/20-b.conf", 1, undefined],
+        ["setenv", "/etc/ssh/bob.conf", 1, "User bob"],
+      ]);
+      expect(issues.map((i) => i.code)).toEqual(["CYCLE"]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

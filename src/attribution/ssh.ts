@@ -9,7 +9,7 @@
 import type { ProcessSnapshot } from "../model/index.js";
 import { answer, loc, passwdAnswers, processUser } from "./lib/common.js";
 import { parseSshEnvironmentFile } from "./lib/envfile.js";
-import { cmdlineText, globMatch, readText, where } from "./lib/host.js";
+import { cmdlineText, globMatch, readText, splitLines, where } from "./lib/host.js";
 import { firstGlobal, loadSshdConfig, SSHD_CONFIG, type SshdDirective } from "./lib/sshd-config.js";
 import {
   defineResolver,
@@ -128,8 +128,48 @@ async function resolveSsh(req: ResolveRequest, ctx: ResolverContext): Promise<Ma
     );
   }
   if (req.keys.has("TZ")) set("TZ", answer("ssh", "TZ", "likely", ["sshd passes its own TZ to the session"]));
-  // 4. ~/.ssh/environment when PermitUserEnvironment allows it.
+  // 4. `environment="NAME=value"` options in authorized_keys, then ~/.ssh/environment (which wins), when
+  // PermitUserEnvironment allows them.
   const pue = permitUserEnv(ds);
+  if (user && pue.on) {
+    const akf = firstGlobal(ds, "authorizedkeysfile")?.args ?? [
+      ".ssh/authorized_keys",
+      ".ssh/authorized_keys2",
+    ];
+    for (const pattern of akf) {
+      if (pattern.toLowerCase() === "none") continue;
+      const expanded = pattern
+        .replace(/%h/g, user.home)
+        .replace(/%u/g, user.name)
+        .replace(/%U/g, String(user.uid))
+        .replace(/%%/g, "%");
+      const file = expanded.startsWith("/") ? expanded : `${user.home.replace(/\/$/, "")}/${expanded}`;
+      const text = await readText(ctx, file);
+      if (text === undefined) continue;
+      splitLines(text).forEach((raw, i) => {
+        for (const m of raw.matchAll(/(?:^|,)\s*environment="((?:[^"\\]|\\.)*)"/gi)) {
+          const assignment = m[1]!.replace(/\\(.)/g, "$1");
+          const eq = assignment.indexOf("=");
+          if (eq <= 0) continue;
+          const key = assignment.slice(0, eq);
+          const got = req.keys.get(key);
+          if (!got || got.value !== assignment.slice(eq + 1) || !envAllowed(pue.patterns, key)) continue;
+          set(
+            key,
+            answer(
+              "ssh",
+              "authorized_keys environment=",
+              "likely",
+              [
+                `environment= option of a key in ${file} (applies when that key authenticated the session; PermitUserEnvironment at ${where(pue.d!.file, pue.d!.line)})`,
+              ],
+              loc(file, i + 1),
+            ),
+          );
+        }
+      });
+    }
+  }
   if (user) {
     const file = `${user.home.replace(/\/$/, "")}/.ssh/environment`;
     const text = await readText(ctx, file);

@@ -67,3 +67,33 @@ describe("sudoers Defaults", () => {
     );
   });
 });
+
+describe("sudoers includes: cycles and huge files become issues", () => {
+  it("reads an include cycle once (CYCLE) and skips a file above the size limit (TOO_LARGE)", async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync, truncateSync, rmSync } = await import("node:fs");
+    const { createHostFs, MAX_TEXT_FILE_BYTES } = await import("../snapshot/host-fs.js");
+    const { createResolverContext } = await import("./engine.js");
+    const { loadSudoers } = await import("./lib/sudoers.js");
+    const root = mkdtempSync("/tmp/envtrace-sudoers-");
+    try {
+      mkdirSync(`${root}/etc`, { recursive: true });
+      writeFileSync(`${root}/etc/sudoers`, "Defaults secure_path=/a\n@include loop\n@include big\n");
+      writeFileSync(`${root}/etc/loop`, "Defaults env_file=/e\n@include sudoers\n");
+      writeFileSync(`${root}/etc/big`, "");
+      truncateSync(`${root}/etc/big`, MAX_TEXT_FILE_BYTES + 1);
+      const issues: import("../model/index.js").CollectionIssue[] = [];
+      const ctx = createResolverContext({ fs: createHostFs(root), issues });
+      const ds = await loadSudoers(ctx);
+      expect(ds.map((d) => [d.name, d.file])).toEqual([
+        ["secure_path", "/etc/sudoers"],
+        ["env_file", "/etc/loop"],
+      ]);
+      expect(issues.map((i) => [i.subject, i.code])).toEqual([
+        ["/etc/sudoers", "CYCLE"],
+        ["/etc/big", "TOO_LARGE"],
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

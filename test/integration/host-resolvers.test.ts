@@ -362,7 +362,10 @@ describe.skipIf(!canRun)("host resolvers against real su, login, sudo, sshd and 
     mkdirSync(`${T}/ssh`, { recursive: true });
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", `${T}/ssh/hostkey`]);
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", `${T}/ssh/client`]);
-    copyFileSync(`${T}/ssh/client.pub`, `${st.home}/.ssh/authorized_keys`);
+    writeFileSync(
+      `${st.home}/.ssh/authorized_keys`,
+      `environment="KEYENV=from key" ${readFileSync(`${T}/ssh/client.pub`, "utf8")}`,
+    );
     writeFileSync(`${st.home}/.ssh/environment`, "# user env\nPROJECT=alpha\nDEPLOY_ENV=from-user-file\n");
     for (const f of ["", ".ssh", ".ssh/authorized_keys", ".ssh/environment"])
       chownSync(path.join(st.home, f), st.uid, st.uid);
@@ -437,6 +440,13 @@ describe.skipIf(!canRun)("host resolvers against real su, login, sudo, sshd and 
       confidence: "certain",
       file: `${st.home}/.ssh/environment`,
       line: 2,
+    });
+    expect(where(vars.get("KEYENV"))).toEqual({
+      kind: "ssh",
+      mechanism: "authorized_keys environment=",
+      confidence: "likely",
+      file: `${st.home}/.ssh/authorized_keys`,
+      line: 1,
     });
     expect(where(vars.get("LC_TIME"))).toMatchObject({
       kind: "ssh",
