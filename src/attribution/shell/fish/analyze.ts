@@ -259,7 +259,8 @@ class FishSim {
   readonly issues: CollectionIssue[] = [];
   readonly opaque: Array<{ location: FileLocation; what: string }> = [];
   readonly sourceStack: string[] = [];
-  readonly parsed = new Map<string, FishParse | null>();
+  /** Parsed files (null: missing or unreadable), as promises so that files can be read ahead in parallel. */
+  readonly parsed = new Map<string, Promise<FishParse | null>>();
   private status: Tri = true;
   private readonly autoloadTried = new Set<string>();
 
@@ -269,6 +270,18 @@ class FishSim {
     readonly dirs: ReturnType<typeof fishDirs>,
     readonly facts: FishFacts = {},
   ) {}
+
+  private readonly stats = new Map<string, Promise<import("node:fs").Stats>>();
+  /** `test -d`/`fish_add_path` look at the same directories again and again: one stat per path. */
+  statCached(p: string): Promise<import("node:fs").Stats> {
+    let st = this.stats.get(p);
+    if (!st) {
+      st = this.ctx.fs.stat(p);
+      st.catch(() => undefined); // rejections are observed by each caller
+      this.stats.set(p, st);
+    }
+    return st;
+  }
 
   // ---- variables -------------------------------------------------------------------------------
 
@@ -398,6 +411,9 @@ class FishSim {
   async run(): Promise<void> {
     this.importEnv();
     if (this.req.mode.noRc) return; // fish --no-config: no config files and no universal variables
+    // Read the config files ahead while universals and conf.d are processed.
+    void this.parseFile(`${FISH_SYSCONF_DIR}/config.fish`);
+    if (this.dirs.configDir) void this.parseFile(`${this.dirs.configDir}/config.fish`);
     await this.loadUniversals();
     if (this.universals.has("fish_user_paths") || this.globals.has("fish_user_paths"))
       this.reconstructPath(undefined);
@@ -409,18 +425,30 @@ class FishSim {
   readonly shadowedFiles: Array<{ file: string; by: string }> = [];
 
   async runConfD(): Promise<void> {
-    const seen = new Map<string, string>();
-    for (const dir of this.dirs.confDirs) {
-      let names: string[];
-      try {
-        names = await this.ctx.fs.readdir(dir);
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (code !== "ENOENT" && code !== "ENOTDIR") this.issues.push(issueFromError(dir, err, "list"));
-        continue;
+    // List every directory and read every snippet ahead, in parallel; they still run one by one, in order.
+    const listings = await Promise.all(
+      this.dirs.confDirs.map(async (dir) => {
+        try {
+          const names = await this.ctx.fs.readdir(dir);
+          return names.filter((n) => n.endsWith(".fish") && !n.startsWith(".")).sort(fishGlobCompare);
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (code !== "ENOENT" && code !== "ENOTDIR") this.issues.push(issueFromError(dir, err, "list"));
+          return [];
+        }
+      }),
+    );
+    const readable = new Map<string, Promise<boolean>>();
+    this.dirs.confDirs.forEach((dir, i) => {
+      for (const name of listings[i]!) {
+        const file = `${dir}/${name}`;
+        readable.set(file, this.ctx.fs.isReadable(file));
+        void this.parseFile(file);
       }
-      names = names.filter((n) => n.endsWith(".fish") && !n.startsWith(".")).sort(fishGlobCompare);
-      for (const name of names) {
+    });
+    const seen = new Map<string, string>();
+    for (const [i, dir] of this.dirs.confDirs.entries()) {
+      for (const name of listings[i]!) {
         const file = `${dir}/${name}`;
         const by = seen.get(name);
         if (by !== undefined) {
@@ -431,7 +459,7 @@ class FishSim {
         }
         seen.set(name, file);
         // fish skips non-files and unreadable files (a symlink to /dev/null masks a snippet).
-        if (!(await this.ctx.fs.isReadable(file))) continue;
+        if (!(await readable.get(file))) continue;
         await this.sourceTop(file);
       }
     }
@@ -472,22 +500,23 @@ class FishSim {
     return text;
   }
 
-  async parseFile(file: string): Promise<FishParse | null | undefined> {
-    if (this.parsed.has(file)) return this.parsed.get(file);
-    const text = await this.readText(file);
-    if (text === undefined) {
-      this.parsed.set(file, null);
-      return undefined;
-    }
-    const p = parseFish(text);
-    for (const e of p.errors) {
-      this.issues.push({
-        subject: e.line > 0 ? `${file}:${e.line}` : file,
-        code: "PARSE",
-        detail: `${e.message}; fish does not run a file with a syntax error`,
+  parseFile(file: string): Promise<FishParse | null> {
+    let p = this.parsed.get(file);
+    if (!p) {
+      p = this.readText(file).then((text) => {
+        if (text === undefined) return null;
+        const parsed = parseFish(text);
+        for (const e of parsed.errors) {
+          this.issues.push({
+            subject: e.line > 0 ? `${file}:${e.line}` : file,
+            code: "PARSE",
+            detail: `${e.message}; fish does not run a file with a syntax error`,
+          });
+        }
+        return parsed;
       });
+      this.parsed.set(file, p);
     }
-    this.parsed.set(file, p);
     return p;
   }
 
@@ -510,7 +539,7 @@ class FishSim {
       return false;
     }
     const p = await this.parseFile(file);
-    if (p === undefined || p === null) return false;
+    if (p === null) return false;
     const dryReason =
       opts.dryReason ?? outer?.dryReason ?? (p.errors.length > 0 ? "the file has a syntax error" : undefined);
     if (!dryReason) this.files.push(file);
@@ -744,7 +773,7 @@ class FishSim {
       if (["-e", "-f", "-d", "-r", "-s"].includes(op)) {
         if (!p.startsWith("/")) return undefined;
         try {
-          const st = await this.ctx.fs.stat(p);
+          const st = await this.statCached(p);
           if (op === "-f") return st.isFile();
           if (op === "-d") return st.isDirectory();
           if (op === "-s") return st.size > 0;
@@ -842,7 +871,7 @@ class FishSim {
       file = path.posix.join(home, file);
     }
     const ok = await this.sourceFile(file, { outer: ec, line });
-    if (!ok && !this.sourceStack.includes(file) && !this.parsed.get(file)) {
+    if (!ok && !this.sourceStack.includes(file) && (await this.parseFile(file)) === null) {
       this.issues.push({
         subject: `${ec.file.file}:${line}`,
         code: "ENOENT",
@@ -1109,7 +1138,7 @@ class FishSim {
       }
       let isDir = false;
       try {
-        isDir = (await this.ctx.fs.stat(p)).isDirectory();
+        isDir = (await this.statCached(p)).isDirectory();
       } catch {
         isDir = false;
       }
