@@ -4,6 +4,7 @@
  * headers, and the Linux Standard Base "Symbol Versioning" (Verneed/Vernaux records).
  * Untrusted input: every offset is bounds-checked; returns a result or a reason, never throws.
  */
+import { open } from "node:fs/promises";
 
 export interface ElfNeeds {
   /** True when the binary has a PT_INTERP/dynamic section with version needs (dynamically linked). */
@@ -108,4 +109,54 @@ export function compareDotted(a: readonly number[], b: readonly number[]): numbe
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/**
+ * Reads only the parts of an ELF file that {@link elfVersionNeeds} looks at (header, section header table,
+ * the version-needs sections and their string tables) into a zero-filled buffer of the file's size (pages
+ * never written are never touched), so a 100 MB Go binary costs a few kilobytes of I/O.
+ * File errors throw (the caller turns them into CollectionIssues); malformed content gives `{ error }`.
+ */
+export async function readElfVersionNeeds(realPath: string): Promise<ElfNeeds | { error: string }> {
+  const fh = await open(realPath, "r");
+  try {
+    const { size } = await fh.stat();
+    if (size < 52) return { error: "not an ELF file" };
+    const buf = Buffer.alloc(size);
+    const load = async (off: number, len: number) => {
+      if (off < 0 || len <= 0 || off >= size) return;
+      await fh.read(buf, off, Math.min(len, size - off), off);
+    };
+    await load(0, 64);
+    if (buf[0] !== 0x7f || buf[1] !== 0x45 || buf[2] !== 0x4c || buf[3] !== 0x46)
+      return { error: "not an ELF file" };
+    const is64 = buf[4] === 2;
+    const le = buf[5] === 1;
+    const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
+    const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
+    const word = (o: number) =>
+      is64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o);
+    const shoff = word(is64 ? 0x28 : 0x20);
+    const shentsize = u16(is64 ? 0x3a : 0x2e);
+    const shnum = u16(is64 ? 0x3c : 0x30);
+    if (!Number.isSafeInteger(shoff) || shoff + shentsize * shnum > size) return elfVersionNeeds(buf);
+    await load(shoff, shentsize * shnum);
+    for (let i = 0; i < shnum; i++) {
+      const o = shoff + i * shentsize;
+      if (o + (is64 ? 64 : 40) > size) break;
+      if (u32(o + 4) !== SHT_GNU_VERNEED) continue;
+      await load(word(is64 ? o + 0x18 : o + 0x10), word(is64 ? o + 0x20 : o + 0x14));
+      const link = u32(is64 ? o + 0x28 : o + 0x18);
+      const lo = shoff + link * shentsize;
+      if (link < shnum && lo + (is64 ? 64 : 40) <= size) {
+        await load(
+          word(is64 ? lo + 0x18 : lo + 0x10),
+          Math.min(word(is64 ? lo + 0x20 : lo + 0x14), 16 * 1024 * 1024),
+        );
+      }
+    }
+    return elfVersionNeeds(buf);
+  } finally {
+    await fh.close();
+  }
 }

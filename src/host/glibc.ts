@@ -10,7 +10,7 @@
  */
 import type { CollectionIssue, Finding } from "../model/index.js";
 import { issueFromError } from "../snapshot/host-fs.js";
-import { compareDotted, elfVersionNeeds, highestGlibc } from "./elf.js";
+import { compareDotted, highestGlibc, readElfVersionNeeds } from "./elf.js";
 import { hostFinding } from "./finding.js";
 import { defineHostCheck, type HostMessage } from "./types.js";
 
@@ -31,8 +31,6 @@ const MESSAGES = {
     ],
   },
 } satisfies Record<string, HostMessage>;
-
-const MAX_BINARY_BYTES = 512 * 1024 * 1024;
 
 const LIBC_CANDIDATES = [
   "/lib/x86_64-linux-gnu/libc.so.6",
@@ -86,11 +84,7 @@ async function binaryNeeds(
   try {
     const st = await ctx.fs.stat(p);
     if (!st.isFile()) return undefined;
-    if (st.size > MAX_BINARY_BYTES) {
-      issues.push({ subject: p, code: "TOO_LARGE", detail: "binary not read: larger than 512 MiB" });
-      return undefined;
-    }
-    const r = elfVersionNeeds(await ctx.fs.readFile(p));
+    const r = await readElfVersionNeeds(ctx.fs.resolve(p));
     if ("error" in r) {
       issues.push({ subject: p, code: "PARSE", detail: r.error });
       return undefined;

@@ -240,3 +240,12 @@ describe("ELF version needs", () => {
     );
   });
 });
+
+describe("ELF version needs read from a file", () => {
+  it("gives the same answer reading only the needed ranges as reading the whole file", async () => {
+    const { readElfVersionNeeds } = await import("./elf.js");
+    for (const f of ["/usr/bin/true", process.execPath]) {
+      expect(await readElfVersionNeeds(f)).toEqual(elfVersionNeeds(readFileSync(f)));
+    }
+  });
+});
