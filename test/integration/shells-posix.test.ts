@@ -172,6 +172,28 @@ describe("bash", () => {
   });
 });
 
+describe("bash invoked as sh, and /bin/sh", () => {
+  it("bash run under the name sh reads ~/.profile (login) and $ENV (interactive), not ~/.bash_profile", async () => {
+    const h = home("bash-as-sh", {
+      ".profile": "export SH_PROFILE=1\n",
+      ".bash_profile": "export NOT_READ=1\n",
+      shenv: "export SH_ENV_FILE=1\n",
+    });
+    const v = await start("bash", ["-l", "-i", "-c", KEEP], { HOME: h, ENV: `${h}/shenv` }, "sh");
+    expectAt(v.get("SH_PROFILE"), "bash", `${h}/.profile`, 1, "certain");
+    expectAt(v.get("SH_ENV_FILE"), "bash", `${h}/shenv`, 1, "certain");
+    expect(v.has("NOT_READ")).toBe(false);
+  });
+
+  it("/bin/sh is told apart by its real binary (dash on Debian)", async () => {
+    const h = home("binsh", { ".profile": "export BINSH_PROFILE=1\n" });
+    const v = await start("/bin/sh", ["-l", "-c", KEEP], { HOME: h });
+    const real = execFileSync("readlink", ["-f", "/bin/sh"]).toString().trim().split("/").pop();
+    const mechanism = real === "bash" ? "bash" : real === "busybox" ? "ash" : "dash";
+    expectAt(v.get("BINSH_PROFILE"), mechanism, `${h}/.profile`, 1, "certain");
+  });
+});
+
 describe("zsh", () => {
   it("follows ZDOTDIR: .zshenv always, .zprofile for login, not .zshrc when non-interactive", async () => {
     const h = home("zsh", {

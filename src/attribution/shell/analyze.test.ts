@@ -292,6 +292,7 @@ describe("memo and robustness", () => {
         "export ",
         "A=",
         "$A",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax under test
         "${A:-x}",
         "${A:=",
         "$(",

@@ -66,6 +66,7 @@ export function traceCommand(shell: ShellId, mode: ShellMode): { argv: string[];
 }
 
 const TRACE_PS4: Partial<Record<ShellId, string>> = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: PS4 is shell syntax, expanded by bash
   bash: "+${BASH_SOURCE}:${LINENO}: ",
   zsh: "+%x:%I> ",
 };
