@@ -245,3 +245,203 @@ describe("envtrace go with the real go command", () => {
     expect(r.stderr).toMatch(/--go/);
   });
 });
+
+/** Writes a zip with the given entries (what a module proxy serves). */
+function makeZip(file: string, entries: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const z = new yazl.ZipFile();
+    for (const [name, data] of Object.entries(entries)) z.addBuffer(Buffer.from(data), name);
+    z.outputStream.pipe(fs.createWriteStream(file)).on("close", resolve).on("error", reject);
+    z.end();
+  });
+}
+
+interface Mod {
+  path: string;
+  version: string;
+  files: Record<string, string>;
+  goMod?: string;
+}
+
+const MODS: Mod[] = [
+  {
+    path: "example.com/Upper",
+    version: "v1.0.0",
+    goMod: "module example.com/Upper\n\ngo 1.19\n",
+    files: { "upper.go": "package upper\n\nconst X = 1\n", "B/b.go": "package b\n" },
+  },
+  {
+    path: "example.com/lib",
+    version: "v1.2.0",
+    goMod: "module example.com/lib\n\ngo 1.19\n",
+    files: {
+      "lib.go": "package lib\n\nfunc F() int { return 42 }\n",
+      "internal/x/x.go": "package x\n",
+      LICENSE: "MIT\n",
+    },
+  },
+  { path: "example.com/nomod", version: "v0.1.0", files: { "nomod.go": "package nomod\n" } },
+];
+
+describe("envtrace go verify-modcache with a cache built by the real go command", () => {
+  let cache: string;
+  let gosum: string;
+  let mainDir: string;
+  let goEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    const proxy = path.join(tmp, "proxy");
+    cache = path.join(tmp, "modcache");
+    mainDir = path.join(tmp, "main");
+    fs.mkdirSync(mainDir, { recursive: true });
+    for (const m of MODS) {
+      const dir = path.join(proxy, escapeModulePath(m.path), "@v");
+      fs.mkdirSync(dir, { recursive: true });
+      const prefix = `${m.path}@${m.version}/`;
+      const entries: Record<string, string> = {};
+      if (m.goMod) entries[`${prefix}go.mod`] = m.goMod;
+      for (const [f, d] of Object.entries(m.files)) entries[prefix + f] = d;
+      await makeZip(path.join(dir, `${m.version}.zip`), entries);
+      fs.writeFileSync(path.join(dir, `${m.version}.mod`), m.goMod ?? `module ${m.path}\n`);
+      fs.writeFileSync(
+        path.join(dir, `${m.version}.info`),
+        JSON.stringify({ Version: m.version, Time: "2024-01-01T00:00:00Z" }),
+      );
+      fs.writeFileSync(path.join(dir, "list"), `${m.version}\n`);
+    }
+    fs.writeFileSync(
+      path.join(mainDir, "go.mod"),
+      `module example.com/main\n\ngo 1.19\n\nrequire (\n${MODS.map((m) => `\t${m.path} ${m.version}\n`).join("")})\n`,
+    );
+    goEnv = freshEnv({
+      GOMODCACHE: cache,
+      GOFLAGS: "-mod=mod -modcacherw",
+      GOPROXY: `file://${proxy}`,
+      GONOSUMDB: "*",
+      GONOSUMCHECK: "1",
+      GOSUMDB: "off",
+      GOCACHE: path.join(tmp, "gocache"),
+    });
+    // go.sum lines computed by Go itself, offline.
+    go(["mod", "download", ...MODS.map((m) => m.path)], goEnv, mainDir);
+    gosum = path.join(mainDir, "go.sum");
+  }, 120_000);
+
+  /** A private copy of the cache and go.sum to tamper with. */
+  async function copy(): Promise<{ cache: string; gosum: string }> {
+    const dir = path.join(tmp, `case${n++}`);
+    await fsp.cp(cache, path.join(dir, "modcache"), { recursive: true });
+    await fsp.copyFile(gosum, path.join(dir, "go.sum"));
+    return { cache: path.join(dir, "modcache"), gosum: path.join(dir, "go.sum") };
+  }
+  const dl = (c: string, m: Mod, ext: string) =>
+    path.join(c, "cache", "download", escapeModulePath(m.path), "@v", `${m.version}${ext}`);
+  const kinds = (r: VerifyReport) =>
+    r.mismatches.map((m) => `${m.kind}:${m.module}@${m.version}${m.part ? `:${m.part}` : ""}`).sort();
+
+  async function verify(c: { cache: string; gosum: string }) {
+    const r = await cli(
+      ["go", "verify-modcache", "--gomodcache", c.cache, "--gosum", c.gosum, "--format", "json"],
+      goEnv,
+    );
+    return { code: r.code, report: JSON.parse(r.stdout) as VerifyReport };
+  }
+
+  it("Go wrote go.sum with both lines per module, and the clean cache verifies", async () => {
+    const sum = fs.readFileSync(gosum, "utf8");
+    expect(sum).toContain("example.com/Upper v1.0.0 h1:VdQ1Jyqxgoy35LOGr7DI/qJt2Z2hbS1vUw71u1qip1A=");
+    expect(sum.trim().split("\n")).toHaveLength(6);
+    const { code, report } = await verify(await copy());
+    expect(report.mismatches).toEqual([]);
+    expect(report).toMatchObject({ moduleVersions: 3, zips: 3, gosum: [{ entries: 6, notInCache: 0 }] });
+    expect(code).toBe(0);
+  });
+
+  it("a tampered zip: found, confirmed by go.sum and the extracted tree; `go mod verify` agrees", async () => {
+    const c = await copy();
+    const m = MODS[0]!;
+    const prefix = `${m.path}@${m.version}/`;
+    await makeZip(dl(c.cache, m, ".zip"), {
+      [`${prefix}go.mod`]: m.goMod!,
+      [`${prefix}upper.go`]: "package upper\n\nconst X = 2 // evil\n",
+      [`${prefix}B/b.go`]: "package b\n",
+    });
+    const { code, report } = await verify(c);
+    expect(code).toBe(1);
+    expect(kinds(report)).toEqual([
+      "gosum-mismatch:example.com/Upper@v1.0.0:zip",
+      "tampered-zip:example.com/Upper@v1.0.0",
+    ]);
+    const t = report.mismatches.find((x) => x.kind === "tampered-zip")!;
+    expect(t.confirmedBy).toEqual(["go.sum", "extracted-dir"]);
+    expect(t.files).toEqual([dl(c.cache, m, ".zip")]);
+    const goVerify = spawnSync(GO, ["mod", "verify"], {
+      cwd: mainDir,
+      env: { ...goEnv, GOMODCACHE: c.cache },
+      encoding: "utf8",
+    });
+    expect(goVerify.status).not.toBe(0);
+    expect(`${goVerify.stdout}${goVerify.stderr}`).toMatch(/zip has been modified/);
+  });
+
+  it("a tampered .ziphash: the zip still matches go.sum", async () => {
+    const c = await copy();
+    const m = MODS[1]!;
+    fs.writeFileSync(dl(c.cache, m, ".ziphash"), "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    const { code, report } = await verify(c);
+    expect(code).toBe(1);
+    expect(kinds(report)).toEqual(["tampered-ziphash:example.com/lib@v1.2.0"]);
+    expect(report.mismatches[0]!.confirmedBy).toEqual(["go.sum", "extracted-dir"]);
+  });
+
+  it("a go.sum line that disagrees names the go.sum file and line", async () => {
+    const c = await copy();
+    const lines = fs.readFileSync(c.gosum, "utf8").split("\n");
+    const i = lines.findIndex((l) => l.startsWith("example.com/lib v1.2.0 h1:"));
+    lines[i] = "example.com/lib v1.2.0 h1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=";
+    fs.writeFileSync(c.gosum, lines.join("\n"));
+    const { code, report } = await verify(c);
+    expect(code).toBe(1);
+    expect(kinds(report)).toEqual(["gosum-mismatch:example.com/lib@v1.2.0:zip"]);
+    expect(report.mismatches[0]!.files[0]).toBe(`${c.gosum}:${i + 1}`);
+    expect(report.mismatches[0]!.expected).toBe("h1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=");
+  });
+
+  it("a tampered .mod disagrees with go.sum and with the go.mod inside the zip", async () => {
+    const c = await copy();
+    fs.writeFileSync(
+      dl(c.cache, MODS[0]!, ".mod"),
+      "module example.com/Upper\n\ngo 1.19\n\nrequire evil.example/x v1.0.0\n",
+    );
+    const { code, report } = await verify(c);
+    expect(code).toBe(1);
+    expect(kinds(report)).toEqual([
+      "gosum-mismatch:example.com/Upper@v1.0.0:go.mod",
+      "mod-mismatch:example.com/Upper@v1.0.0",
+    ]);
+  });
+
+  it("a modified file in the extracted tree", async () => {
+    const c = await copy();
+    fs.appendFileSync(path.join(c.cache, "example.com", "!upper@v1.0.0", "upper.go"), "// changed\n");
+    const { report } = await verify(c);
+    expect(kinds(report)).toEqual(["dir-modified:example.com/Upper@v1.0.0"]);
+  });
+
+  it("a truncated zip is a mismatch, not a crash", async () => {
+    const c = await copy();
+    const z = dl(c.cache, MODS[2]!, ".zip");
+    fs.truncateSync(z, 40);
+    const { code, report } = await verify(c);
+    expect(code).toBe(1);
+    expect(kinds(report)).toEqual(["unreadable-zip:example.com/nomod@v0.1.0"]);
+  });
+
+  it("text output names kind, module, version and files", async () => {
+    const c = await copy();
+    fs.writeFileSync(dl(c.cache, MODS[1]!, ".ziphash"), "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    const r = await cli(["go", "verify-modcache", "--gomodcache", c.cache, "--gosum", c.gosum], goEnv);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/tampered-ziphash\s+example\.com\/lib\s+v1\.2\.0\s+\S+v1\.2\.0\.ziphash/);
+  });
+});

@@ -1,4 +1,5 @@
 import * as os from "node:os";
+import { type Command, Option } from "commander";
 import { auditGo } from "../../go/audit.js";
 import { GO_PROFILES, type GoProfile } from "../../go/checks/types.js";
 import { collectRaw } from "../../go/collect.js";
@@ -81,8 +82,10 @@ export const goCommand: CliCommand = {
       .option("--gomodcache <dir>", "the module cache (default: `go env GOMODCACHE`)")
       .option("--go <path>", "the go binary used to find GOMODCACHE (default: go in PATH)")
       .option("--no-dirs", "do not hash the extracted module trees")
-      .addOption(formatOption())
-      .action(async (o) => {
+      // `go --format` is a parent option that commander also accepts after the subcommand name.
+      .addOption(new Option("-f, --format <format>", "output format (text, json)").choices(["text", "json"]))
+      .action(async (o, cmd: Command) => {
+        const format: string = o.format ?? cmd.parent?.opts().format ?? "text";
         let dir: string | undefined = o.gomodcache;
         if (!dir) {
           const p = await probeGo({ goPath: o.go, env: io.env });
@@ -100,7 +103,7 @@ export const goCommand: CliCommand = {
           dirs: o.dirs !== false,
         });
         io.stdout.write(
-          o.format === "json"
+          format === "json"
             ? `${JSON.stringify(report, null, 2)}\n`
             : renderVerifyText(report, { color: useColor(io), reveal: false, width: io.stdout.columns }),
         );
