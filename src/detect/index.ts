@@ -1,48 +1,126 @@
 /**
  * Secret detection entry points used by the rest of the pipeline.
  *
- * `detectSecret(key, value)` says whether an environment value is a credential. This first version uses
- * name semantics and well-known token prefixes; the rule engine (keyword prefilter → regex → entropy →
- * allowlists) replaces its body without changing the signature.
+ * `detectSecret(key, value)` says whether an environment value is (or contains) a credential: the rule
+ * engine (keyword prefilter → regex → entropy → allowlists, `engine.ts`) over `KEY=value`, plus name
+ * semantics over the whole value (`names.ts`). `scanText` finds every secret in free text (redact).
+ * Neither throws; both are linear in the input.
  */
+import { SecretEngine, type SecretMatch } from "./engine.js";
+import { classifyName, valueLooksSecret } from "./names.js";
+import type { SecretRule } from "./rule.js";
+import { builtinRules } from "./rules/index.js";
+
+export interface SecretSpan {
+  /** Offsets into the value. */
+  start: number;
+  end: number;
+  /** Span a `full` mask hides (the whole userinfo of a URL). */
+  fullStart: number;
+  fullEnd: number;
+  ruleId: string;
+  safePrefix: string;
+  showLength: boolean;
+}
+
 export interface SecretHit {
+  /** Rule ids that flagged the value, most specific first. */
   ruleIds: string[];
   /** A prefix that is safe to show (`ghp_`), for partial masks. */
   safePrefix?: string;
+  /** Where in the value the secrets are; absent or covering the whole value when all of it is secret. */
+  spans?: SecretSpan[];
+  severity?: SecretRule["severity"];
 }
 
-const SECRET_NAME =
-  /(PASSW(OR)?D|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH|_KEY$|^KEY$|_PWD$|DSN$|SESSION)/i;
-const NOT_SECRET_NAME =
-  /(_(MIN|MAX)_?LENGTH|_TTL|_TIMEOUT|_EXPIRY|_EXPIRES?|_NAME|_FILE|_PATH|_DIR|_URL_?PATH|_ID|_HEADER|_TYPE|_ENABLED|_REGION|_SOCK|_SOCKET)$/i;
-const PREFIXES: Array<[RegExp, string, string]> = [
-  [/^(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}$/, "github-token", "ghp_"],
-  [/^github_pat_[A-Za-z0-9_]{60,}$/, "github-fine-grained-pat", "github_pat_"],
-  [/^glpat-[A-Za-z0-9_-]{20,}$/, "gitlab-pat", "glpat-"],
-  [/^(AKIA|ASIA)[A-Z0-9]{16}$/, "aws-access-key-id", "AKIA"],
-  [/^xox[baprs]-[A-Za-z0-9-]{10,}$/, "slack-token", "xox"],
-  [/^sk_live_[A-Za-z0-9]{16,}$/, "stripe-live-key", "sk_live_"],
-  [/^npm_[A-Za-z0-9]{36}$/, "npm-token", "npm_"],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "private-key", ""],
-  [/^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+$/, "jwt", "eyJ"],
-  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/, "url-userinfo-password", ""],
-];
+let defaultEngine: SecretEngine | undefined;
+let active: SecretEngine | undefined;
 
-function looksLikeSecretValue(value: string): boolean {
-  if (value.length < 6) return false;
-  if (/^\d+(\.\d+)?[smhd]?$/.test(value)) return false; // numbers, durations
-  if (/^(true|false|yes|no|on|off|none|null)$/i.test(value)) return false;
-  if (/^\$\{?[A-Za-z_]/.test(value) || /^(vault|secret|ref|file):/i.test(value)) return false;
-  if (value.startsWith("/") && !value.includes(" ")) return false; // a path to a secret file
-  return true;
+/** The engine over the built-in rules (compiled once, on first use). */
+export function builtinEngine(): SecretEngine {
+  defaultEngine ??= new SecretEngine(builtinRules);
+  return defaultEngine;
 }
 
-export function detectSecret(key: string, value: string): SecretHit | null {
-  for (const [re, id, prefix] of PREFIXES) {
-    if (re.test(value)) return prefix ? { ruleIds: [id], safePrefix: prefix } : { ruleIds: [id] };
+/** The engine `detectSecret` uses: the built-in one unless `useEngine` installed another (`--rules`). */
+export function currentEngine(): SecretEngine {
+  return active ?? builtinEngine();
+}
+
+/** Installs an engine (built-in + user rules) for this process; `undefined` restores the built-in one. */
+export function useEngine(engine: SecretEngine | undefined): void {
+  active = engine;
+}
+
+/** Every secret in `text`, sorted and non-overlapping. */
+export function scanText(text: string, engine: SecretEngine = currentEngine()): SecretMatch[] {
+  return engine.scan(text);
+}
+
+const NAME_RULE = "secret-assignment";
+
+export function detectSecret(
+  key: string,
+  value: string,
+  engine: SecretEngine = currentEngine(),
+): SecretHit | null {
+  if (value.length === 0) return null;
+  const prefix = `${key}=`;
+  const spans: SecretSpan[] = [];
+  for (const m of engine.scan(prefix + value)) {
+    if (m.end <= prefix.length) continue;
+    // The assignment rule sees only up to the first space; the whole-value check below decides instead.
+    if (m.ruleId === NAME_RULE) continue;
+    const sh = (n: number) => Math.max(0, n - prefix.length);
+    spans.push({
+      start: sh(m.start),
+      end: sh(m.end),
+      fullStart: sh(m.fullStart),
+      fullEnd: sh(m.fullEnd),
+      ruleId: m.ruleId,
+      safePrefix: m.safePrefix,
+      showLength: m.showLength,
+    });
   }
-  if (SECRET_NAME.test(key) && !NOT_SECRET_NAME.test(key) && looksLikeSecretValue(value)) {
-    return { ruleIds: ["name-semantics"] };
+  const cls = classifyName(key);
+  const bySpans = spans.length > 0;
+  if (cls && valueLooksSecret(value, cls) && !(bySpans && spans.some((s) => s.ruleId.startsWith("url-")))) {
+    // The whole value is the secret; a specific rule that matched all of it names it.
+    const whole = spans.find((s) => s.start === 0 && s.end === value.length);
+    const id = whole?.ruleId ?? NAME_RULE;
+    const sp = whole?.safePrefix ?? "";
+    const ids = [...new Set([id, ...spans.map((s) => s.ruleId), NAME_RULE])];
+    return {
+      ruleIds: ids,
+      ...(sp ? { safePrefix: sp } : {}),
+      spans: [
+        {
+          start: 0,
+          end: value.length,
+          fullStart: 0,
+          fullEnd: value.length,
+          ruleId: id,
+          safePrefix: sp,
+          showLength: true,
+        },
+      ],
+      severity: whole ? severityOf(engine, id) : "high",
+    };
   }
-  return null;
+  if (!bySpans) return null;
+  const first = spans[0]!;
+  const out: SecretHit = {
+    ruleIds: [...new Set(spans.map((s) => s.ruleId))],
+    spans,
+    severity: severityOf(engine, first.ruleId),
+  };
+  if (first.start === 0 && first.safePrefix) out.safePrefix = first.safePrefix;
+  return out;
 }
+
+function severityOf(engine: SecretEngine, id: string): SecretRule["severity"] {
+  return engine.rules.find((r) => r.id === id)?.severity ?? "high";
+}
+
+export { SecretEngine, type SecretMatch } from "./engine.js";
+export type { SecretProvider, SecretRule } from "./rule.js";

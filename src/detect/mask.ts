@@ -1,24 +1,84 @@
 /**
  * Masking happens once, here, between attribution and reporting. `maskResult` turns every flagged value
  * (current and shadowed) into a {@link SecretValue}, scrubs any occurrence of a flagged value from every
- * other string in the result (evidence, notes, issue details), and adds one finding per secret.
- * Reporters only ever see its output.
+ * other string in the result (evidence, notes, issue details), and adds one finding per secret (rule id,
+ * key, source). Reporters only ever see its output.
+ *
+ * Styles: `full` (`********`), `partial` (a known non-secret prefix such as `ghp_`, then `********` and
+ * the length; URLs keep scheme, user and host), `fingerprint` (`hmac-sha256:` + 12 hex of a keyed HMAC,
+ * see `fingerprint-key.ts`).
  */
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import type { DisplayValue, ExplainResult, Finding, Lineage } from "../model/index.js";
+import { loadFingerprintKey } from "./fingerprint-key.js";
 import { detectSecret, type SecretHit } from "./index.js";
 import { SecretValue } from "./secret-value.js";
+
+export type MaskStyle = "full" | "partial" | "fingerprint";
+export const MASK_STYLES: readonly MaskStyle[] = ["full", "partial", "fingerprint"];
 
 export interface MaskOptions {
   /** The user's explicit opt-out (`--reveal`). */
   reveal?: boolean;
+  /** Default `partial`. */
+  style?: MaskStyle;
+  /** Key for `fingerprint` masks; default from {@link loadFingerprintKey}. */
+  fingerprintKey?: Buffer;
+  /** Where `loadFingerprintKey` looks (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const FULL_MASK = "********";
 
-export function maskFor(value: string, hit: SecretHit): string {
-  const prefix = hit.safePrefix && value.startsWith(hit.safePrefix) ? hit.safePrefix : "";
-  return `${prefix}${FULL_MASK}`;
+/** A keyed, truncated HMAC of a secret: correlates equal secrets without revealing them. */
+export function valueFingerprint(secret: string, key: Buffer): string {
+  return `hmac-sha256:${createHmac("sha256", key).update(secret, "latin1").digest("hex").slice(0, 12)}`;
+}
+
+/** The mask for one secret (a span of a value or a text). */
+export function maskSecret(
+  secret: string,
+  style: MaskStyle,
+  o: { safePrefix?: string; showLength?: boolean; key?: Buffer } = {},
+): string {
+  if (style === "full") return FULL_MASK;
+  if (style === "fingerprint") return valueFingerprint(secret, o.key ?? loadFingerprintKey());
+  const prefix =
+    o.safePrefix && secret.startsWith(o.safePrefix) && o.safePrefix.length < secret.length
+      ? o.safePrefix
+      : "";
+  return o.showLength === false ? `${prefix}${FULL_MASK}` : `${prefix}${FULL_MASK}(${secret.length})`;
+}
+
+/** The masked form of a whole flagged value: only its secret spans are replaced. */
+export function maskFor(value: string, hit: SecretHit, style: MaskStyle = "partial", key?: Buffer): string {
+  const spans = hit.spans?.length
+    ? hit.spans
+    : [
+        {
+          start: 0,
+          end: value.length,
+          fullStart: 0,
+          fullEnd: value.length,
+          safePrefix: hit.safePrefix ?? "",
+          showLength: true,
+        },
+      ];
+  let out = "";
+  let at = 0;
+  for (const s of spans) {
+    const a = style === "full" ? s.fullStart : s.start;
+    const b = style === "full" ? s.fullEnd : s.end;
+    if (a < at) continue;
+    out += value.slice(at, a);
+    out += maskSecret(value.slice(s.start, s.end), style, {
+      safePrefix: s.safePrefix,
+      showLength: s.showLength,
+      ...(key ? { key } : {}),
+    });
+    at = b;
+  }
+  return out + value.slice(at);
 }
 
 /** Replaces every occurrence of each secret (longest first) in `text`. */
@@ -43,6 +103,7 @@ function deepScrub<T>(value: T, secrets: ReadonlyMap<string, string>): T {
   return value;
 }
 
+/** Identity fingerprint for baselines: hashes source kind, object, key and rule — never the value. */
 export function fingerprint(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
 }
@@ -52,13 +113,22 @@ export function maskResult(
   result: ExplainResult<string>,
   opts: MaskOptions = {},
 ): ExplainResult<DisplayValue> {
+  const style = opts.style ?? "partial";
+  let key = opts.fingerprintKey;
+  if (style === "fingerprint" && !key) key = loadFingerprintKey(opts.env);
   const secrets = new Map<string, string>();
   const hits = new Map<Lineage, SecretHit>();
-  const toDisplay = (key: string, value: string): DisplayValue => {
-    const hit = detectSecret(key, value);
+  const toDisplay = (k: string, value: string): DisplayValue => {
+    const hit = detectSecret(k, value);
     if (!hit) return value;
-    const mask = maskFor(value, hit);
+    const mask = maskFor(value, hit, style, key);
     secrets.set(value, mask);
+    // The secret parts alone too, so a password quoted without its URL is scrubbed as well.
+    for (const s of hit.spans ?? []) {
+      const part = value.slice(s.start, s.end);
+      if (part !== value && !secrets.has(part))
+        secrets.set(part, maskSecret(part, style === "partial" ? "full" : style, key ? { key } : {}));
+    }
     return opts.reveal ? value : new SecretValue(value, mask, hit.ruleIds);
   };
   const variables = result.variables.map((l) => {
@@ -76,19 +146,22 @@ export function maskResult(
   for (const [l, hit] of hits) {
     const subject =
       result.subject.pid !== undefined ? `pid ${result.subject.pid}` : (result.subject.name ?? "");
+    const rule = hit.ruleIds[0] ?? "secret";
     const f: Finding = {
       id: "ENVT-SECRET-001",
-      severity: "high",
-      messageId: `secret.${hit.ruleIds[0]}`,
+      severity: hit.severity ?? "high",
+      messageId: `secret.${rule}`,
       message: `${l.key} holds a credential (${hit.ruleIds.join(", ")})`,
       subject,
       key: l.key,
-      fingerprint: fingerprint("ENVT-SECRET-001", l.winner?.kind ?? "", subject, l.key, hit.ruleIds[0] ?? ""),
+      fingerprint: fingerprint("ENVT-SECRET-001", l.winner?.kind ?? "", subject, l.key, rule),
+      remediation:
+        "Move the value to a secret store and reference it (file mount, secret manager); rotate it if it was exposed.",
     };
     if (l.winner) f.attribution = l.winner;
     findings.push(f);
   }
-  if (opts.reveal || ordered.size === 0) return { ...result, variables, findings };
+  if (opts.reveal) return { ...result, variables, findings };
   return {
     ...result,
     variables: variables.map((v) => ({

@@ -1,0 +1,212 @@
+/**
+ * The detection engine. Cheap stages first: one keyword pass over the text (Aho–Corasick, see
+ * `prefilter.ts`) → for each line holding a keyword, only the regexes of the rules whose keywords occur
+ * there → entropy of the captured group → allowlists (rule `allow`, documented example keys, placeholders)
+ * → the rule's own `isFalsePositive`. Rules marked `multiline` (PEM blocks) look past the end of the line.
+ *
+ * Contract: `scan` never throws on any input and runs in time linear in the text (every rule regex is
+ * bounded, see `rule.ts`); matches come back sorted and non-overlapping.
+ */
+import exampleKeys from "./data/example-keys.json" with { type: "json" };
+import { entropyOf } from "./entropy.js";
+import { classifyName, isPlaceholder, valueLooksSecret } from "./names.js";
+import { KeywordIndex } from "./prefilter.js";
+import type { SecretRule } from "./rule.js";
+
+/** One detected secret in a text: `[start, end)` is the secret itself. */
+export interface SecretMatch {
+  ruleId: string;
+  start: number;
+  end: number;
+  /** The span a `full` mask replaces (wider than the secret for URLs: the whole userinfo). */
+  fullStart: number;
+  fullEnd: number;
+  /** Characters at the start of the secret that are safe to show in partial masks. */
+  safePrefix: string;
+  /** Partial masks show the length, except inside URLs (where it would break nothing but reads badly). */
+  showLength: boolean;
+  severity: SecretRule["severity"];
+}
+
+interface CompiledRule {
+  rule: SecretRule;
+  index: number;
+  re: RegExp;
+  groups: readonly number[];
+  multiline: boolean;
+}
+
+const EXAMPLE_KEYS = new Set<string>(exampleKeys.keys);
+/** How far a multi-line rule (PEM) may look past the line holding its keyword. */
+const MULTILINE_WINDOW = 70_000;
+
+export class SecretEngine {
+  private readonly compiled: CompiledRule[];
+  private readonly index: KeywordIndex;
+  /** keyword id → indices of rules that listed it. */
+  private readonly keywordRules: number[][];
+  private readonly stamp: Int32Array;
+  private stampGen = 0;
+  readonly rules: readonly SecretRule[];
+
+  constructor(rules: readonly SecretRule[]) {
+    this.rules = rules;
+    const kwIds = new Map<string, number>();
+    const keywordRules: number[][] = [];
+    this.compiled = rules.map((rule, index) => {
+      for (const k of rule.keywords) {
+        const kw = k.toLowerCase();
+        let id = kwIds.get(kw);
+        if (id === undefined) {
+          id = kwIds.size;
+          kwIds.set(kw, id);
+          keywordRules.push([]);
+        }
+        keywordRules[id]!.push(index);
+      }
+      const flags = `${rule.regex.flags.replace(/[gyd]/g, "")}gd`;
+      const re = new RegExp(rule.regex.source, flags);
+      const g = rule.secretGroup;
+      const groups = Array.isArray(g) ? g : [g ?? (countGroups(re) > 0 ? 1 : 0)];
+      return { rule, index, re, groups, multiline: rule.multiline === true };
+    });
+    this.index = new KeywordIndex([...kwIds.keys()]);
+    this.keywordRules = keywordRules;
+    this.stamp = new Int32Array(rules.length).fill(-1);
+  }
+
+  /** Secrets in `text`, sorted by position, overlaps merged (the earlier-listed rule names the merge). */
+  scan(text: string): SecretMatch[] {
+    const out: SecretMatch[] = [];
+    const kwSeen = new Uint8Array(this.keywordRules.length);
+    const n = text.length;
+    let lineStart = 0;
+    while (lineStart < n) {
+      let lineEnd = text.indexOf("\n", lineStart);
+      if (lineEnd < 0) lineEnd = n;
+      if (this.index.scan(text, kwSeen, lineStart, lineEnd) > 0) {
+        this.runLine(text, lineStart, lineEnd, kwSeen, out);
+        kwSeen.fill(0);
+      }
+      lineStart = lineEnd + 1;
+    }
+    return mergeMatches(out, this.rules);
+  }
+
+  private runLine(text: string, ls: number, le: number, kwSeen: Uint8Array, out: SecretMatch[]): void {
+    const gen = ++this.stampGen;
+    const todo: number[] = [];
+    for (let k = 0; k < kwSeen.length; k++) {
+      if (kwSeen[k] === 0) continue;
+      for (const r of this.keywordRules[k]!) {
+        if (this.stamp[r] !== gen) {
+          this.stamp[r] = gen;
+          todo.push(r);
+        }
+      }
+    }
+    todo.sort((a, b) => a - b);
+    let line: string | undefined;
+    let wide: string | undefined;
+    for (const r of todo) {
+      const c = this.compiled[r]!;
+      const base = ls;
+      let hay: string;
+      if (c.multiline) {
+        wide ??= text.slice(ls, Math.min(text.length, le + MULTILINE_WINDOW));
+        hay = wide;
+      } else {
+        line ??= text.slice(ls, le);
+        hay = line;
+      }
+      c.re.lastIndex = 0;
+      for (let m = c.re.exec(hay); m !== null; m = c.re.exec(hay)) {
+        if (m[0].length === 0) c.re.lastIndex++;
+        if (c.multiline && m.index >= le - ls) break;
+        const hit = this.accept(c, m, base, hay);
+        if (hit) {
+          out.push(hit);
+          // An extended match already covers the rest of the value: resume after it (keeps the scan linear).
+          if (hit.end - base > c.re.lastIndex) c.re.lastIndex = hit.end - base;
+        }
+      }
+    }
+  }
+
+  private accept(c: CompiledRule, m: RegExpExecArray, base: number, hay: string): SecretMatch | null {
+    const rule = c.rule;
+    let g = -1;
+    for (const gi of c.groups) {
+      if (m[gi] !== undefined) {
+        g = gi;
+        break;
+      }
+    }
+    if (g < 0) return null;
+    const idx = m.indices?.[g];
+    if (!idx || idx[1] <= idx[0]) return null;
+    // Extend first, so the checks below see the whole value (`PASS=ab&cdefgh`).
+    let end = idx[1];
+    if (rule.extendWhile) {
+      while (end < hay.length && rule.extendWhile.test(hay[end]!)) end++;
+    }
+    const secret = end === idx[1] ? m[g]! : hay.slice(idx[0], end);
+    if (rule.entropy && entropyOf(secret, rule.entropy.charset ?? "any") < rule.entropy.min) return null;
+    if (EXAMPLE_KEYS.has(secret)) return null;
+    if (secret.length < 200 && isPlaceholder(secret)) return null;
+    if (rule.allow) {
+      for (const a of rule.allow) {
+        if (typeof a === "string" ? secret === a : a.test(secret)) return null;
+      }
+    }
+    if (rule.nameGroup !== undefined) {
+      const name = m[rule.nameGroup];
+      const cls = name ? classifyName(name) : null;
+      if (!cls || !valueLooksSecret(secret, cls)) return null;
+    }
+    if (rule.isFalsePositive?.(secret)) return null;
+    const fullIdx = rule.fullGroup !== undefined ? m.indices?.[rule.fullGroup] : undefined;
+    const sp = typeof rule.safePrefix === "function" ? rule.safePrefix(secret) : (rule.safePrefix ?? "");
+    return {
+      ruleId: rule.id,
+      start: base + idx[0],
+      end: base + end,
+      fullStart: base + (fullIdx ? fullIdx[0] : idx[0]),
+      fullEnd: base + (fullIdx ? Math.max(fullIdx[1], end) : end),
+      safePrefix: secret.startsWith(sp) && sp.length < secret.length ? sp : "",
+      showLength: !rule.tags.includes("url"),
+      severity: rule.severity,
+    };
+  }
+}
+
+function countGroups(re: RegExp): number {
+  return new RegExp(`${re.source}|`).exec("")!.length - 1;
+}
+
+/**
+ * Sorts and merges overlapping matches: the union of the spans is masked (never leak the part one rule
+ * saw and another did not), named by the rule listed first.
+ */
+export function mergeMatches(ms: SecretMatch[], rules: readonly SecretRule[]): SecretMatch[] {
+  if (ms.length <= 1) return ms;
+  const order = new Map(rules.map((r, i) => [r.id, i]));
+  ms.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: SecretMatch[] = [];
+  for (const m of ms) {
+    const prev = out[out.length - 1];
+    if (prev && m.start < prev.end) {
+      if ((order.get(m.ruleId) ?? 1e9) < (order.get(prev.ruleId) ?? 1e9) && m.start === prev.start) {
+        prev.ruleId = m.ruleId;
+        prev.safePrefix = m.safePrefix;
+        prev.severity = m.severity;
+      }
+      prev.end = Math.max(prev.end, m.end);
+      prev.fullStart = Math.min(prev.fullStart, m.fullStart);
+      prev.fullEnd = Math.max(prev.fullEnd, m.fullEnd, prev.end);
+      continue;
+    }
+    out.push({ ...m });
+  }
+  return out;
+}

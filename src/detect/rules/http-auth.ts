@@ -1,0 +1,43 @@
+import { defineProvider } from "../rule.js";
+import { B64, B64URL, fake } from "./lib.js";
+
+const b64 = (s: string): string => Buffer.from(s).toString("base64");
+
+/**
+ * HTTP Authorization credentials in headers, curl commands and logs: Basic (base64 user:password,
+ * RFC 7617) and Bearer tokens (RFC 6750 §2.1).
+ */
+export const httpAuth = defineProvider({
+  meta: { id: "http-auth", description: "HTTP Basic and Bearer credentials" },
+  rules: [
+    {
+      id: "http-basic-auth",
+      description: "HTTP Basic credentials",
+      keywords: ["basic "],
+      regex:
+        /authorization["']?[ \t]{0,3}[:=][ \t]{0,3}["']?basic[ \t]{1,3}([A-Za-z0-9+/]{6,1024}={0,2})(?![A-Za-z0-9+/=])/i,
+      tags: ["http"],
+      severity: "high",
+      isFalsePositive: (s) => !Buffer.from(s, "base64").toString("latin1").includes(":"),
+      docs: "https://datatracker.ietf.org/doc/html/rfc7617",
+      examples: {
+        match: [`Authorization: Basic ${b64(`admin:${fake([B64URL, 16])}`)}`],
+        noMatch: ["Authorization: Basic realm", `Authorization: Basic ${b64("nocolon")}`],
+      },
+    },
+    {
+      id: "http-bearer-token",
+      description: "HTTP Bearer token",
+      keywords: ["bearer"],
+      regex: /bearer[ \t]{1,3}([A-Za-z0-9._~+/-]{20,4096}={0,2})(?![A-Za-z0-9._~+/=-])/i,
+      entropy: { min: 3.5, charset: "any" },
+      tags: ["http"],
+      severity: "high",
+      docs: "https://datatracker.ietf.org/doc/html/rfc6750#section-2.1",
+      examples: {
+        match: [`curl -H "Authorization: Bearer ${fake([B64, 40])}" https://api.example.org`],
+        noMatch: ["Authorization: Bearer <token>", "bearer token required"],
+      },
+    },
+  ],
+});
