@@ -3,6 +3,9 @@ export { type ExplainContainerOptions, explainContainer } from "./attribution/co
 export { attributeContainer, containerResolvers } from "./attribution/container/index.js";
 export { attributeChain, createResolverContext } from "./attribution/engine.js";
 export { resolvers } from "./attribution/index.js";
+export { parsePamEnvFile, parseSystemdEnvFile } from "./attribution/lib/envfile.js";
+export { decodeGzenv, type EnvDiff } from "./attribution/lib/gzenv.js";
+export { parseUnitFile, unitFromCgroup } from "./attribution/lib/unit-file.js";
 export type {
   ResolveRequest,
   Resolver,
