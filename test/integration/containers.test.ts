@@ -23,6 +23,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
+import { detectFromHost } from "../../src/snapshot/container/detect.js";
+import { createHostFs } from "../../src/snapshot/host-fs.js";
+import { ProcReader } from "../../src/snapshot/procfs.js";
 
 const have = (p: string) => {
   try {
@@ -359,6 +362,20 @@ describe.skipIf(!ready)("containers (real podman, runc and Engine API)", () => {
       if (saved === undefined) delete process.env.CONTAINER_HOST;
       else process.env.CONTAINER_HOST = saved;
     }
+  });
+
+  it("detects the container from the host: conmon parent, libpod cgroup, own mount namespace", async () => {
+    const pid = Number(sh("podman", ["inspect", "-f", "{{.State.Pid}}", state.podmanId]));
+    const fs = createHostFs("/");
+    const { chain } = await new ProcReader(fs).ancestry(pid);
+    const d = await detectFromHost(fs, chain);
+    expect(d).toBeDefined();
+    expect(d!.id).toBe(state.podmanId);
+    expect(chain[d!.index]!.info.pid).toBe(pid);
+    expect(d!.runtime?.info.comm).toBe("conmon");
+    expect(d!.mountNamespace).toMatch(/^mnt:\[\d+\]$/);
+    expect(d!.mountNamespace).not.toBe(await fs.readlink("/proc/self/ns/mnt"));
+    expect(await detectFromHost(fs, (await new ProcReader(fs).ancestry(process.pid)).chain)).toBeUndefined();
   });
 
   it("explain --pid without an engine falls back to the podman bundle's config.json", async () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ExplainSession } from "../../explain.js";
 import type { Attribution, DisplayValue, ExplainResult, Lineage } from "../../model/index.js";
 import { isFileLocation } from "../../model/index.js";
+import { detectInside } from "../../snapshot/container/detect.js";
 import { type ContainerFacts, parseEnvStep } from "../../snapshot/container/facts.js";
 import { splitEnvList } from "../../snapshot/container/oci.js";
 import { createHostFs } from "../../snapshot/host-fs.js";
@@ -104,6 +105,10 @@ describe("container fixtures", () => {
       if (c.mode === "explain") {
         result = await new ExplainSession({ root }).explain(c.pid);
         check(result.variables, c.expected);
+      } else if (c.mode === "inside") {
+        const got = await detectInside(createHostFs(root), c.env);
+        expect(got).toMatchObject(c.expected);
+        if (c.expected.inContainer) expect(got.evidence.length).toBeGreaterThan(0);
       } else if (c.mode === "container") {
         result = await explainContainer(c.ref, { root, env: {} });
         expect(result, name).toBeDefined();

@@ -173,29 +173,24 @@ export async function detectFromHost(
   const b = containerBoundary(chain);
   const subject = chain[chain.length - 1];
   if (!subject) return b;
-  let ns: string | undefined;
-  let initNs: string | undefined;
-  try {
-    ns = await fs.readlink(`${procRoot}/${subject.info.pid}/ns/mnt`);
-    initNs = await fs.readlink(`${procRoot}/1/ns/mnt`);
-  } catch {
-    // Unreadable namespaces (not root): the other signals stand.
-  }
+  const link = (p: string) => fs.readlink(p).catch(() => undefined);
+  const ns = await link(`${procRoot}/${subject.info.pid}/ns/mnt`);
+  // init's namespace is the host's; where init is out of reach (a sandbox), envtrace's own stands in.
+  const initNs = (await link(`${procRoot}/1/ns/mnt`)) ?? (await link(`${procRoot}/self/ns/mnt`));
   if (b) return ns ? { ...b, mountNamespace: ns } : b;
   if (ns && initNs && ns !== initNs) {
     // Walk up to the outermost process still in the subject's namespace.
     let index = chain.length - 1;
     for (let i = chain.length - 2; i >= 0; i--) {
-      let other: string | undefined;
-      try {
-        other = await fs.readlink(`${procRoot}/${chain[i]!.info.pid}/ns/mnt`);
-      } catch {
-        break;
-      }
+      const other = await link(`${procRoot}/${chain[i]!.info.pid}/ns/mnt`);
       if (other !== ns) break;
       index = i;
     }
-    return { index, mountNamespace: ns, evidence: [`mount namespace ${ns} differs from init's ${initNs}`] };
+    return {
+      index,
+      mountNamespace: ns,
+      evidence: [`mount namespace ${ns} differs from the host's ${initNs}`],
+    };
   }
   return undefined;
 }
