@@ -258,16 +258,25 @@ function refineWithTrace(
   return ans;
 }
 
-/** Every exported assignment of the user's login + interactive startup, for static search. */
+/**
+ * Every exported assignment of the user's login + interactive startup, for static search (exec chains).
+ * Only the resolver of the user's login shell answers (`SHELL` in the subject's environment; without
+ * `SHELL`, the POSIX `sh` one), so the shared files (/etc/profile, ~/.profile) are not listed four times.
+ * The environment is the subject's: for an exec chain the shell that ran is gone.
+ */
 export async function shellCandidates(
   shell: ShellId,
   mechanism: string,
   req: ResolveRequest,
   ctx: ResolverContext,
 ): Promise<StaticCandidate[]> {
-  const env = envOf(req);
-  if (env.size === 0 && req.subject.env) for (const [k, e] of req.subject.env) env.set(k, e.value);
-  const uid = req.actor?.info.uid ?? req.subject.info.uid;
+  const env = new Map<string, string>();
+  const source = req.subject.env ?? req.actor?.env;
+  if (source) for (const [k, e] of source) env.set(k, e.value);
+  const login = (env.get("SHELL") ?? "").split("/").pop() ?? "";
+  const speaksFor = login === "" ? shell === "dash" : login === shell || (shell === "dash" && login === "sh");
+  if (!speaksFor) return [];
+  const uid = req.subject.info.uid ?? req.actor?.info.uid;
   const analysis = await analyzeStartup(
     { shell, mode: { login: true, interactive: true }, env, ...(uid !== undefined ? { uid } : {}) },
     ctx,

@@ -148,13 +148,23 @@ describe("bash resolver", () => {
   });
 
   it("candidates(): every exported assignment of the login + interactive startup", async () => {
-    const c = await bash.candidates!(request(actor, {}), context(root));
+    const req = request(actor, { ...BASE, SHELL: "/bin/bash" });
+    const c = await bash.candidates!(req, context(root));
     expect(c.find((x) => x.key === "EDITOR" && x.value === "vim")).toMatchObject({
       kind: "shell",
       mechanism: "bash",
       location: { file: "/home/u/.bash_profile", line: 2 },
     });
     expect(c.find((x) => x.key === "BUILD_ID")!.value).toBeNull();
+    // Only the user's login shell answers; without SHELL, the POSIX sh resolver does.
+    expect(await zsh.candidates!(req, context(root))).toEqual([]);
+    const noShell = request(actor, { ...BASE });
+    expect(await bash.candidates!(noShell, context(root))).toEqual([]);
+    const viaSh = await dash.candidates!(noShell, context(root));
+    expect(viaSh.find((x) => x.key === "LANG")).toMatchObject({
+      mechanism: "dash",
+      location: { file: "/etc/profile.d/10-lang.sh" },
+    });
   });
 });
 
