@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { EnvEntry, ProcessSnapshot } from "../../model/index.js";
 import { createHostFs } from "../../snapshot/host-fs.js";
 import { createResolverContext } from "../engine.js";
+import { analyzeFishStartup } from "./fish/analyze.js";
 import { parseFishTrace } from "./fish/trace.js";
-import fish, { fishMode, isFish } from "./fish.js";
+import fish, { answerFromAnalysis, fishMode, isFish, refineWithTrace } from "./fish.js";
 
 const fixtures = new URL("../../../test/fixtures/shell/fish/", import.meta.url).pathname;
 
@@ -178,5 +179,54 @@ describe("fish_trace parsing", () => {
       MYP: "/h/config.fish",
       FROM_FN: "/h/config.fish",
     });
+  });
+});
+
+describe("--trace refinement", () => {
+  async function setup() {
+    const ctx = createResolverContext({ fs: createHostFs(`${fixtures}constructs`), issues: [] });
+    const env = new Map([
+      ["HOME", "/home/u"],
+      ["PATH", "/usr/bin:/bin"],
+    ]);
+    return analyzeFishStartup({ shell: "fish", mode: { login: false, interactive: false }, env }, ctx);
+  }
+  const cfg = "/home/u/.config/fish/config.fish";
+  const trace = (env: Record<string, string>, sets: Record<string, string>) => ({
+    env: new Map(Object.entries(env)),
+    lastSetFile: new Map(Object.entries(sets)),
+    sourced: [],
+    issues: [],
+  });
+
+  it("upgrades a computed value to certain when the traced run gives it in the same file", async () => {
+    const a = await setup();
+    const ans = answerFromAnalysis("COMPUTED", "host-1", a, "fish");
+    expect(ans?.attribution.confidence).toBe("likely");
+    const r = refineWithTrace("COMPUTED", "host-1", ans, trace({ COMPUTED: "host-1" }, { COMPUTED: cfg }), a);
+    expect(r?.attribution).toMatchObject({ confidence: "certain", location: { file: cfg, line: 34 } });
+  });
+
+  it("keeps an exact static answer in a function file when the trace shows the caller's file", async () => {
+    const a = await setup();
+    const fnFile = "/home/u/.config/fish/functions/autoloaded_fn.fish";
+    const ans = answerFromAnalysis("AUTOLOADED", "yes", a, "fish");
+    const r = refineWithTrace("AUTOLOADED", "yes", ans, trace({ AUTOLOADED: "yes" }, { AUTOLOADED: cfg }), a);
+    expect(r?.attribution).toMatchObject({ confidence: "certain", location: { file: fnFile, line: 2 } });
+  });
+
+  it("relocates to the traced file when static analysis found nothing, and notes a different value", async () => {
+    const a = await setup();
+    const r = refineWithTrace("FROM_EVAL", "x", null, trace({ FROM_EVAL: "x" }, { FROM_EVAL: cfg }), a);
+    expect(r?.attribution).toMatchObject({
+      kind: "shell",
+      mechanism: "fish",
+      location: { file: cfg },
+      confidence: "likely",
+    });
+    const ans = answerFromAnalysis("GOPATH", "/home/u/go", a, "fish");
+    const d = refineWithTrace("GOPATH", "/home/u/go", ans, trace({ GOPATH: "/elsewhere" }, {}), a);
+    expect(d?.attribution.confidence).toBe("certain");
+    expect(d?.notes).toEqual(["--trace: running fish's startup now gives a different value"]);
   });
 });

@@ -288,6 +288,28 @@ export function refineWithTrace(
     return ans;
   }
   if (!file) return ans;
+  const staticExact =
+    ans &&
+    current &&
+    analysis.assignments.some(
+      (a) =>
+        a.key === key &&
+        a.value === observed &&
+        a.location.file === current.file &&
+        a.location.line === current.line,
+    );
+  if (ans && staticExact) {
+    // E.g. a function defined in one file and called from another: fish_trace shows the caller's file.
+    ans.attribution = {
+      ...ans.attribution,
+      confidence: "certain",
+      evidence: [
+        ...ans.attribution.evidence,
+        `confirmed by --trace: running fish's startup gives this value (the trace shows the last set while running ${file})`,
+      ],
+    };
+    return ans;
+  }
   // The trace points to another file: take the last static assignment to the key in that file for the line.
   const inFile = analysis.assignments.filter((a) => a.key === key && a.location.file === file);
   const location: FileLocation = { file };
