@@ -55,6 +55,10 @@ describe("unit files", () => {
     });
     expect(unitFromCgroup(["0::/user.slice/user-1000.slice/session-3.scope"])).toBeUndefined();
     expect(unitFromCgroup(["0::/init.scope"])).toBeUndefined();
+    expect(unitFromCgroup(["0::/user.slice/user-1000.slice/user@1000.service/init.scope"])).toEqual({
+      unit: "user@1000.service",
+      path: "/user.slice/user-1000.slice/user@1000.service/init.scope",
+    });
   });
 });
 

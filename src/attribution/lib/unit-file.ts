@@ -227,15 +227,19 @@ export function unitFromCgroup(lines: readonly string[]): CgroupUnit | undefined
   const parts = path.split("/").filter(Boolean);
   let userUid: number | undefined;
   let unit: string | undefined;
+  let previous = "";
   for (const p of parts) {
     const um = /^user@(\d+)\.service$/.exec(p);
     if (um) {
       userUid = Number(um[1]);
       unit = undefined;
-      continue;
-    }
-    if (p.endsWith(".service")) unit = p;
+    } else if (p === "init.scope" && /^user@\d+\.service$/.test(previous)) {
+      // The user manager itself (`systemd --user`) runs in user@UID.service/init.scope: a system unit.
+      unit = previous;
+      userUid = undefined;
+    } else if (p.endsWith(".service")) unit = p;
     else if (p.endsWith(".scope")) unit = undefined;
+    previous = p;
   }
   if (!unit) return undefined;
   const out: CgroupUnit = { unit, path };
