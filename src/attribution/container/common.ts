@@ -5,6 +5,7 @@
  * setters read from Podman's CreateCommand.
  */
 import type { Attribution, ProcessActor } from "../../model/index.js";
+import { readRegularText } from "../../snapshot/container/bundle.js";
 import { type EnvFlag, parseCreateCommand } from "../../snapshot/container/create-command.js";
 import { containerBoundary } from "../../snapshot/container/detect.js";
 import { type EnvFileEntry, parseEnvFile } from "../../snapshot/container/env-file.js";
@@ -139,7 +140,7 @@ export function runSetters(f: ContainerFacts, ctx: ResolverContext): Promise<Run
         const relative = !flag.path.startsWith("/");
         let entries: EnvFileEntry[] = [];
         try {
-          const text = await ctx.fs.readTextIfExists(flag.path);
+          const text = await readRegularText(ctx.fs, flag.path);
           if (text === undefined) {
             ctx.report({
               subject: flag.path,

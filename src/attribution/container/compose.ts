@@ -5,6 +5,7 @@
  * Values with `${VAR}` are interpolated from the project's `.env` where possible.
  */
 import type { Attribution } from "../../model/index.js";
+import { readRegularText } from "../../snapshot/container/bundle.js";
 import {
   type ComposeEnvEntry,
   type ComposeService,
@@ -46,7 +47,7 @@ function join(dir: string, p: string): string {
 
 async function readText(ctx: ResolverContext, file: string): Promise<string | undefined> {
   try {
-    const t = await ctx.fs.readTextIfExists(file);
+    const t = await readRegularText(ctx.fs, file);
     if (t === undefined)
       ctx.report({ subject: file, code: "ENOENT", detail: "named by the compose labels but not found" });
     return t;
@@ -68,7 +69,7 @@ export function composeEnv(f: ContainerFacts, ctx: ResolverContext): Promise<Com
       .filter(Boolean);
     const workingDir = f.labels[COMPOSE_LABELS.workingDir] ?? files[0]!.replace(/\/[^/]*$/, "") ?? "/";
     const env: ComposeEnv = { environment: [], envFiles: [], dotenv: new Map(), files };
-    const dotenvText = await ctx.fs.readTextIfExists(join(workingDir, ".env")).catch(() => undefined);
+    const dotenvText = await readRegularText(ctx.fs, join(workingDir, ".env")).catch(() => undefined);
     if (dotenvText !== undefined) {
       for (const e of parseEnvFile(dotenvText, join(workingDir, ".env")).entries) {
         if (e.value !== undefined) env.dotenv.set(e.key, e.candidates[e.candidates.length - 1] ?? e.value);
@@ -94,7 +95,7 @@ export function composeEnv(f: ContainerFacts, ctx: ResolverContext): Promise<Com
         const declaredAt = `${lastEnvFiles.file}:${ref.line}`;
         let text: string | undefined;
         try {
-          text = await ctx.fs.readTextIfExists(path);
+          text = await readRegularText(ctx.fs, path);
         } catch (err) {
           ctx.report(issueFromError(path, err));
         }

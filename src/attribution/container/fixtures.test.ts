@@ -3,11 +3,15 @@
  * from a real runc/podman/conmon host and containerd's docs): a host root with /proc, runtime state and
  * bundles, and a case.json naming how to explain it and what each variable's attribution must be.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExplainSession } from "../../explain.js";
 import type { Attribution, DisplayValue, ExplainResult, Lineage } from "../../model/index.js";
 import { isFileLocation } from "../../model/index.js";
+import { readRegularText } from "../../snapshot/container/bundle.js";
 import { detectInside } from "../../snapshot/container/detect.js";
 import { type ContainerFacts, parseEnvStep } from "../../snapshot/container/facts.js";
 import { splitEnvList } from "../../snapshot/container/oci.js";
@@ -133,6 +137,20 @@ describe("container fixtures", () => {
         (v) => !String(v.winner?.kind).startsWith("container") && v.winner?.kind !== "oci-config",
       ),
     ).toBe(true);
+  });
+
+  it("never opens a FIFO named as an env file (it would block)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "envtrace-fifo-"));
+    try {
+      execFileSync("mkfifo", [join(dir, "app.env")]);
+      writeFileSync(join(dir, "ok.env"), "A=1\n");
+      const fs = createHostFs("/");
+      expect(await readRegularText(fs, join(dir, "app.env"))).toBeUndefined();
+      expect(await readRegularText(fs, join(dir, "ok.env"))).toBe("A=1\n");
+      expect(await readRegularText(fs, join(dir, "missing.env"))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("gives no result for a container nobody knows", async () => {

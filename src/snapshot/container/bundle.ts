@@ -40,7 +40,7 @@ export interface BundleInfo {
 
 async function readText(fs: HostFs, path: string, issues: CollectionIssue[]): Promise<string | undefined> {
   try {
-    return await fs.readTextIfExists(path, MAX_JSON);
+    return await readRegularText(fs, path, MAX_JSON);
   } catch (err) {
     issues.push(issueFromError(path, err));
     return undefined;
@@ -65,7 +65,7 @@ export async function readBundleConfig(
 export async function podmanGraphroots(fs: HostFs): Promise<string[]> {
   const roots = [...PODMAN_GRAPHROOTS];
   try {
-    const conf = await fs.readTextIfExists("/etc/containers/storage.conf", 1024 * 1024);
+    const conf = await readRegularText(fs, "/etc/containers/storage.conf", 1024 * 1024);
     const m = conf && /^\s*graphroot\s*=\s*"([^"]+)"/m.exec(conf);
     if (m?.[1] && !roots.includes(m[1])) roots.unshift(m[1]);
   } catch {
@@ -164,4 +164,23 @@ export async function listRuntimeContainers(
     for (const id of await list(`${CONTAINERD_TASK_ROOT}/${ns}`)) out.push({ id, via: "containerd" });
   }
   return out;
+}
+
+/**
+ * Reads a text file named by untrusted input (CreateCommand, compose files, runtime state) only when it is
+ * a regular file: opening a FIFO or a device would block or read forever. Undefined when absent or not a
+ * regular file; other errors throw (callers turn them into issues).
+ */
+export async function readRegularText(
+  fs: HostFs,
+  path: string,
+  maxBytes?: number,
+): Promise<string | undefined> {
+  try {
+    if (!(await fs.stat(path)).isFile()) return undefined;
+  } catch (err) {
+    if (isErrno(err, "ENOENT") || isErrno(err, "ENOTDIR")) return undefined;
+    throw err;
+  }
+  return fs.readTextIfExists(path, maxBytes);
 }

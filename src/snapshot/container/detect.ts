@@ -5,6 +5,7 @@
  */
 import type { ProcessSnapshot } from "../../model/index.js";
 import type { HostFs } from "../host-fs.js";
+import { readRegularText } from "./bundle.js";
 
 /** Programs that start container processes (the container's PID 1 is their child on the host). */
 export function isRuntimeProgram(name: string): boolean {
@@ -137,6 +138,16 @@ export interface ContainerBoundary {
  * is a runtime program, or the first whose cgroup names a container its parent is not in.
  */
 export function containerBoundary(chain: readonly ProcessSnapshot[]): ContainerBoundary | undefined {
+  // Every container resolver asks for the same chain: compute it once per chain.
+  if (boundaryCache.has(chain)) return boundaryCache.get(chain);
+  const b = findBoundary(chain);
+  boundaryCache.set(chain, b);
+  return b;
+}
+
+const boundaryCache = new WeakMap<readonly ProcessSnapshot[], ContainerBoundary | undefined>();
+
+function findBoundary(chain: readonly ProcessSnapshot[]): ContainerBoundary | undefined {
   for (let i = 1; i < chain.length; i++) {
     const parent = chain[i - 1]!;
     const p = chain[i]!;
@@ -222,7 +233,7 @@ export async function detectInside(
   }
   let containerenv: string | undefined;
   try {
-    containerenv = await fs.readTextIfExists("/run/.containerenv", 64 * 1024);
+    containerenv = await readRegularText(fs, "/run/.containerenv", 64 * 1024);
   } catch {
     containerenv = undefined;
   }
