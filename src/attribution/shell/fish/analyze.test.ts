@@ -231,6 +231,9 @@ describe("fish constructs", () => {
     expect(a.final.has("LOCAL_ONLY")).toBe(false);
     expect(a.final.has("NOT_EXPORTED")).toBe(false);
     expect(a.opaque?.map((o) => [o.what, o.location.line])).toEqual([["eval", 49]]);
+    // `contains` over known lists is decided (the real fish agrees: only CONTAINS_FALSE is set).
+    expect(a.final.has("NOT_CONTAINED")).toBe(false);
+    expect(final(a, "CONTAINS_FALSE")).toEqual({ value: "yes", at: `${cfg}:51`, conditional: false });
     const other = await analyze("constructs", undefined, { SHELL_KIND: "zsh" });
     expect(final(other, "KIND")).toEqual({ value: "other", at: `${cfg}:29`, conditional: false });
   });

@@ -726,6 +726,8 @@ class FishSim {
       case "return":
       case "exit":
         return [STOP, undefined];
+      case "contains":
+        return [undefined, await this.evalContains(args, ec)];
       case "eval":
         this.opaque.push({ location: { file: ec.file.file, line }, what: "eval" });
         return [undefined, undefined];
@@ -790,6 +792,26 @@ class FishSim {
       if (op === "!=") return x !== y;
     }
     return undefined;
+  }
+
+  /** `contains [-i] [--] KEY [VALUE…]` over known values (the `contains -- $dir $PATH; or set …` idiom). */
+  async evalContains(args: Word[], ec: EvalCtx): Promise<Tri> {
+    const vals: string[] = [];
+    let options = true;
+    for (const w of args) {
+      const lit = literalWord(w);
+      if (options && (lit === "-i" || lit === "--index")) continue;
+      if (options && lit === "--") {
+        options = false;
+        continue;
+      }
+      options = false;
+      const ex = await this.expandWord(w, ec);
+      if (ex === null || ex.some((e) => e.v === null)) return undefined;
+      vals.push(...ex.map((e) => e.v as string));
+    }
+    if (vals.length === 0) return undefined;
+    return vals.slice(1).includes(vals[0]!);
   }
 
   private async autoload(name: string): Promise<{ stmt: FunctionStmt; file: string } | undefined> {
