@@ -6,6 +6,7 @@ import { explainCommand } from "./explain.js";
 import { goCommand } from "./go.js";
 import { hostCommand } from "./host.js";
 import { k8sCommand } from "./k8s.js";
+import { redactCommand } from "./redact.js";
 import { scanCommand } from "./scan.js";
 import { shellCommand } from "./shell.js";
 import { snapshotCommand } from "./snapshot.js";
@@ -20,4 +21,5 @@ export const commands: readonly CliCommand[] = [
   diffCommand,
   goCommand,
   k8sCommand,
+  redactCommand,
 ];

@@ -1,5 +1,5 @@
 import { defineProvider, type SecretRule } from "../rule.js";
-import { B64, fake } from "./lib.js";
+import { B64, body, fake } from "./lib.js";
 
 /**
  * Private keys in PEM and related armours. PEM: RFC 7468 (labels "PRIVATE KEY", "ENCRYPTED PRIVATE KEY",
@@ -8,7 +8,7 @@ import { B64, fake } from "./lib.js";
  * The whole block is the secret; its BEGIN line is shown by partial masks.
  */
 const pemBody = (seed: string) =>
-  `${fake([B64, 64], seed)}\n${fake([B64, 64], `${seed}2`)}\n${fake([B64, 64], `${seed}3`)}\n${fake([B64, 20], `${seed}4`)}==`;
+  `${body(B64, 64, seed)}\n${body(B64, 64, `${seed}2`)}\n${body(B64, 64, `${seed}3`)}\n${body(B64, 20, `${seed}4`)}==`;
 const pem = (label: string, seed: string) =>
   `-----BEGIN ${label}-----\n${pemBody(seed)}\n-----END ${label}-----`;
 const header = (s: string): string => s.slice(0, s.indexOf("-----", 5) + 5);
