@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { assemblePamLines, parsePamEnvFile } from "./lib/envfile.js";
 import { checkFixtureCase, fixtureCases } from "./lib/fixture-case.js";
 import { evaluatePamEntry, expandPamValue, parsePamEnvConf } from "./lib/pam-env-conf.js";
+import { parsePamServiceText } from "./lib/pam-stack.js";
 
 describe("pam-env resolver (fixture trees through the real engine)", () => {
   for (const dir of fixtureCases("pam-env", "pam-env")) {
@@ -103,6 +104,37 @@ describe("pam_env.conf (pam_env _parse_line/_check_var/_expand_arg)", () => {
           const r = evaluatePamEntry(e, { pamEnv: new Map(), items, guess: () => "g" });
           expect(typeof r.abort).toBe("boolean");
         }
+      }),
+    );
+  });
+});
+
+describe("/etc/pam.d service files", () => {
+  it("reads module lines with arguments, includes and bracketed controls", () => {
+    const ls = parsePamServiceText(
+      [
+        "# comment",
+        "@include common-auth",
+        "session    required     pam_env.so # [1]",
+        "session required pam_env.so user_readenv=1 envfile=/etc/default/locale",
+        "-session optional pam_systemd.so",
+        "session [success=ok default=1] pam_foo.so",
+        "auth include su",
+      ].join("\n"),
+    );
+    expect(ls.map((l) => [l.line, l.type, l.include ?? l.module, Object.fromEntries(l.args)])).toEqual([
+      [2, "@include", "common-auth", {}],
+      [3, "session", "pam_env.so", {}],
+      [4, "session", "pam_env.so", { user_readenv: "1", envfile: "/etc/default/locale" }],
+      [5, "session", "pam_systemd.so", {}],
+      [6, "session", "pam_foo.so", {}],
+      [7, "auth", "su", {}],
+    ]);
+  });
+  it("never throws on arbitrary input", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (s) => {
+        for (const l of parsePamServiceText(s)) expect(l.line).toBeGreaterThanOrEqual(1);
       }),
     );
   });

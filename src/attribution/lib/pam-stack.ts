@@ -17,6 +17,43 @@ export interface PamEnvInvocation {
 
 export const PAM_D = "/etc/pam.d";
 
+export interface PamServiceLine {
+  line: number;
+  /** `auth`, `session`, …; `@include` for Debian's include lines. */
+  type: string;
+  /** The file an `@include`, `include` or `substack` line pulls in. */
+  include?: string;
+  module?: string;
+  args: Map<string, string>;
+}
+
+/** Parses a /etc/pam.d service file (`[-]type control module args`, `@include file`, `#` comments). */
+export function parsePamServiceText(text: string): PamServiceLine[] {
+  const out: PamServiceLine[] = [];
+  splitLines(text).forEach((raw, i) => {
+    const t = raw.replace(/#.*$/, "").trim();
+    if (t === "") return;
+    const inc = /^@include\s+(\S+)/.exec(t);
+    if (inc) {
+      out.push({ line: i + 1, type: "@include", include: inc[1]!, args: new Map() });
+      return;
+    }
+    const m = /^-?(\w+)\s+(\[[^\]]*\]|\S+)\s+(\S+)\s*(.*)$/.exec(t);
+    if (!m) return;
+    if (m[2] === "include" || m[2] === "substack") {
+      out.push({ line: i + 1, type: m[1]!, include: m[3]!, args: new Map() });
+      return;
+    }
+    const args = new Map<string, string>();
+    for (const a of (m[4] ?? "").split(/\s+/).filter(Boolean)) {
+      const eq = a.indexOf("=");
+      args.set(eq >= 0 ? a.slice(0, eq) : a, eq >= 0 ? a.slice(eq + 1) : "");
+    }
+    out.push({ line: i + 1, type: m[1]!, module: m[3]!, args });
+  });
+  return out;
+}
+
 export async function pamEnvInvocations(
   ctx: ResolverContext,
   service: string,
@@ -35,30 +72,19 @@ export async function pamEnvInvocations(
       const file = path.posix.join(PAM_D, name);
       const text = await readText(ctx, file);
       if (text === undefined) return false;
-      const lines = splitLines(text);
-      for (let i = 0; i < lines.length; i++) {
-        const t = lines[i]!.replace(/#.*$/, "").trim();
-        if (t === "") continue;
-        const inc = /^@include\s+(\S+)/.exec(t);
-        if (inc) {
-          await visit(inc[1]!, only, depth + 1);
+      for (const l of parsePamServiceText(text)) {
+        if (l.include) {
+          if (l.type !== "@include" && only && l.type !== only) continue;
+          await visit(l.include, l.type && l.type !== "@include" ? l.type : only, depth + 1);
           continue;
         }
-        const m = /^-?(\w+)\s+(\[[^\]]*\]|\S+)\s+(\S+)\s*(.*)$/.exec(t);
-        if (!m) continue;
-        const type = m[1]!;
-        if (only && type !== only) continue;
-        if (m[2] === "include" || m[2] === "substack") {
-          await visit(m[3]!, type, depth + 1);
+        if (only && l.type !== only) continue;
+        if (
+          (l.type !== "auth" && l.type !== "session") ||
+          path.posix.basename(l.module ?? "") !== "pam_env.so"
+        )
           continue;
-        }
-        if ((type !== "auth" && type !== "session") || path.posix.basename(m[3]!) !== "pam_env.so") continue;
-        const args = new Map<string, string>();
-        for (const a of (m[4] ?? "").split(/\s+/).filter(Boolean)) {
-          const eq = a.indexOf("=");
-          args.set(eq >= 0 ? a.slice(0, eq) : a, eq >= 0 ? a.slice(eq + 1) : "");
-        }
-        found.push({ file, line: i + 1, type, args });
+        found.push({ file, line: l.line, type: l.type, args: l.args });
       }
       return true;
     };
