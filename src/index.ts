@@ -15,6 +15,13 @@ export type {
 } from "./attribution/resolver.js";
 export { defineResolver } from "./attribution/resolver.js";
 export { analyzeStartup } from "./attribution/shell/analyze.js";
+export {
+  analyzeFishStartup,
+  type FishAnalysis,
+  type FishAssignment,
+  parseFishVariables,
+} from "./attribution/shell/fish/analyze.js";
+export { type FishParse, parseFish } from "./attribution/shell/fish/parse.js";
 export { detectShellMode, shellOf, startupPlan } from "./attribution/shell/startup.js";
 export type {
   ShellAnalysis,
