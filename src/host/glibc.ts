@@ -54,14 +54,21 @@ const MAX_LIBC_BYTES = 32 * 1024 * 1024;
 export function glibcVersionFromBytes(
   bytes: Uint8Array,
 ): { version: string; build?: string; how: string } | undefined {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-  const banner =
-    /GNU C Library \(([^)\n\0]{0,100})\) (?:stable |development )?release version (\d+\.\d+(?:\.\d+)?)/.exec(
-      text,
-    );
-  if (banner) return { version: banner[2]!, build: banner[1]!, how: "banner" };
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Find the literal first (Buffer.indexOf is a native search), then parse a short window.
+  const at = buf.indexOf("GNU C Library (");
+  if (at >= 0) {
+    const window = buf.toString("latin1", at, Math.min(buf.length, at + 200));
+    const banner =
+      /^GNU C Library \(([^)\n\0]{0,100})\) (?:stable |development )?release version (\d+\.\d+(?:\.\d+)?)/.exec(
+        window,
+      );
+    if (banner) return { version: banner[2]!, build: banner[1]!, how: "banner" };
+  }
   let best: [number, number] | undefined;
-  for (const m of text.matchAll(/GLIBC_(\d+)\.(\d+)(?!\.\d)/g)) {
+  for (let i = buf.indexOf("GLIBC_2."); i >= 0; i = buf.indexOf("GLIBC_2.", i + 8)) {
+    const m = /^GLIBC_(\d+)\.(\d+)(?![.\d])/.exec(buf.toString("latin1", i, Math.min(buf.length, i + 16)));
+    if (!m) continue;
     const v: [number, number] = [Number(m[1]), Number(m[2])];
     if (!best || v[0] > best[0] || (v[0] === best[0] && v[1] > best[1])) best = v;
   }
