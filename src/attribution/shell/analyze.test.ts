@@ -170,6 +170,17 @@ describe("bash modes and edge cases", () => {
     expect(a.assignments.some((x) => x.key === "LOCAL_ONLY" || x.key === "TYPESET_LOCAL")).toBe(false);
   });
 
+  it("quoted assignment words and `export K` before `K=…`", async () => {
+    const a = await analyze(`${FIX}bash/quoted`, "bash", { login: false, interactive: true });
+    expect(a.final.get("QUOTED")).toMatchObject({
+      value: "/home/u/q",
+      exported: true,
+      location: { line: 1 },
+    });
+    expect(a.final.get("PLAIN")).toMatchObject({ value: "1", exported: true, location: { line: 2 } });
+    expect(a.final.get("SINGLE")!.value).toBe("$HOME");
+  });
+
   it("a source cycle gives a CYCLE issue and the files are read once", async () => {
     const a = await analyze(`${FIX}bash/cycle`, "bash", { login: false, interactive: true });
     expect(a.issues.map((i) => [i.code, i.subject])).toContainEqual(["CYCLE", "/home/u/.bash_aliases:2"]);

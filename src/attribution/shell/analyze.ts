@@ -21,6 +21,7 @@
  * - Relative `.` paths are resolved against HOME (a login shell's usual working directory); names without
  *   a slash are searched in PATH first, then HOME.
  */
+import type { Stats } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Language, type Node, Parser, type Tree } from "web-tree-sitter";
@@ -171,6 +172,7 @@ class Simulation {
   readonly issues: CollectionIssue[] = [];
   readonly opaque: OpaqueSite[] = [];
   private readonly trees: Tree[] = [];
+  private readonly stats = new Map<string, Promise<Stats | null>>();
   private readonly parsed = new Map<string, Tree | null>();
   private readonly sourceStack: string[] = [];
   private readonly callStack: string[] = [];
@@ -352,7 +354,7 @@ class Simulation {
       } else if (step.kind === "first-existing") {
         for (const t of step.paths) {
           const p = this.expandTemplate(t);
-          if (p && (await exists(this.ctx, p))) {
+          if (p && (await this.isFile(p))) {
             await this.runFile(p, top, null);
             break;
           }
@@ -884,6 +886,21 @@ class Simulation {
           const name = c.childForFieldName("name")?.text;
           if (name) this.exportName(name, false);
         }
+      } else if (
+        (c.type === "string" || c.type === "raw_string" || c.type === "concatenation") &&
+        /^["']?[A-Za-z_][A-Za-z0-9_]*=/.test(c.text)
+      ) {
+        // `export "A=$HOME/x"`: a quoted assignment word.
+        const name = /^["']?([A-Za-z_][A-Za-z0-9_]*)=/.exec(c.text)![1]!;
+        const word = await this.evalWord(c, ctx, true);
+        const value = word === null ? null : word.slice(name.length + 1);
+        this.assign(name, value, c, ctx, {
+          via,
+          export: exportOn,
+          local,
+          expression: c.text,
+          append: false,
+        });
       } else if (c.type === "variable_name") {
         if (local && this.locals.length > 0) {
           this.locals[this.locals.length - 1]!.set(c.text, { value: "", exported: exportOn, pending: [] });
@@ -1002,7 +1019,7 @@ class Simulation {
   private async resolveSource(target: string): Promise<string | null> {
     if (target.includes("/")) {
       const p = path.posix.isAbsolute(target) ? target : this.resolveRelative(target);
-      return (await exists(this.ctx, p)) ? p : null;
+      return (await this.isFile(p)) ? p : null;
     }
     const dirs = (this.valueOf("PATH") ?? "").split(":").filter((d) => d.startsWith("/"));
     for (const d of dirs) {
@@ -1010,10 +1027,24 @@ class Simulation {
       if (await this.ctx.fs.isReadable(p)) return p;
     }
     const p = this.resolveRelative(target);
-    return (await exists(this.ctx, p)) ? p : null;
+    return (await this.isFile(p)) ? p : null;
   }
 
   // ---------------------------------------------------------------- tests
+
+  /** stat through a per-analysis cache (startup files test the same paths again and again). */
+  private statOf(p: string): Promise<Stats | null> {
+    let st = this.stats.get(p);
+    if (!st) {
+      st = this.ctx.fs.stat(p).catch(() => null);
+      this.stats.set(p, st);
+    }
+    return st;
+  }
+
+  private async isFile(p: string): Promise<boolean> {
+    return (await this.statOf(p))?.isFile() ?? false;
+  }
 
   /** Statically decides a condition: true/false when certain, undefined when it depends on run time. */
   private async decide(n: Node, ctx: Ctx): Promise<boolean | undefined> {
@@ -1099,15 +1130,12 @@ class Simulation {
     if (v === null) return undefined;
     if (["-r", "-f", "-e", "-s", "-x", "-a", "-d", "-L", "-h"].includes(op)) {
       if (!v.startsWith("/")) return undefined;
-      try {
-        const st = await this.ctx.fs.stat(v);
-        if (op === "-d") return st.isDirectory();
-        if (op === "-f" || op === "-r" || op === "-x") return st.isFile();
-        if (op === "-s") return st.size > 0;
-        return true;
-      } catch {
-        return false;
-      }
+      const st = await this.statOf(v);
+      if (!st) return false;
+      if (op === "-d") return st.isDirectory();
+      if (op === "-f" || op === "-r" || op === "-x") return st.isFile();
+      if (op === "-s") return st.size > 0;
+      return true;
     }
     return undefined;
   }
@@ -1300,14 +1328,6 @@ function loc(file: string, n: Node): FileLocation {
 
 function errText(err: unknown): string {
   return err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err);
-}
-
-async function exists(ctx: ResolverContext, p: string): Promise<boolean> {
-  try {
-    return (await ctx.fs.stat(p)).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Removes the backslashes of an unquoted word (`\$` → `$`, line continuations vanish). */
