@@ -245,4 +245,25 @@ describe("fish resolver with the real fish 3.6", () => {
       ["/bin", undefined, undefined],
     ]);
   });
+
+  it("detects an interactive fish from its terminal (no -i flag): `script` gives it a pty", async () => {
+    // `fish -C CMD` runs CMD after the config files and stays interactive; only the tty says so.
+    const script = startProcess("script", ["-qec", "fish -C 'sleep 60'", "/dev/null"], {
+      env: {
+        HOME: home,
+        XDG_DATA_DIRS: `${vd1}:${vd2}`,
+        PATH: "/usr/bin:/bin",
+        LANG: "C.UTF-8",
+        TERM: "dumb",
+      },
+      cwd: home,
+    });
+    const sleepPid = await waitForDescendant(script.pid!, "sleep");
+    const r = await runCli(["explain", "--pid", String(sleepPid), "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const vars = new Map((JSON.parse(r.stdout) as { variables: Var[] }).variables.map((v) => [v.key, v]));
+    expectSource(vars.get("INTERACTIVE_ONLY"), userConf, lineOf(userConf, "INTERACTIVE_ONLY"));
+    expect(vars.has("LOGIN_ONLY")).toBe(false);
+    expectSource(vars.get("UNI_VAR"), fishVars, lineOf(fishVars, "UNI_VAR"));
+  });
 });
