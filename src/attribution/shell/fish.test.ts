@@ -1,4 +1,5 @@
 /** The fish resolver on fixture trees: mode from argv/tty, answers per key, shadowed entries, trace parsing. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { EnvEntry, ProcessSnapshot } from "../../model/index.js";
 import { createHostFs } from "../../snapshot/host-fs.js";
@@ -155,6 +156,21 @@ describe("fish resolver answers", () => {
 });
 
 describe("fish_trace parsing", () => {
+  it("never throws on arbitrary trace output", () => {
+    const line = fc.oneof(
+      fc.string(),
+      fc
+        .tuple(fc.nat(12), fc.constantFrom("source", "set", "set -gx", "set -l", ".", "end"), fc.string())
+        .map(([d, c, rest]) => `${"-".repeat(d)}> ${c} ${rest}`),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 60 }), (lines) => {
+        const r = parseFishTrace(lines.join("\n"));
+        expect(r.lastSetFile instanceof Map).toBe(true);
+      }),
+    );
+  });
+
   it("takes the file of the last global set of each key from source nesting, ignoring locals", () => {
     const trace = [
       "> source /usr/share/fish/config.fish",
