@@ -39,7 +39,11 @@ export const redactCommand: CliCommand = {
           try {
             engine = new SecretEngine([...loadUserRules(o.rules), ...builtinRules]);
           } catch (err) {
-            if (err instanceof RuleFileError) throw new EnvtraceError("BAD_INPUT", { input: o.rules, why: err.message.slice(o.rules.length + 2) });
+            if (err instanceof RuleFileError)
+              throw new EnvtraceError("BAD_INPUT", {
+                input: o.rules,
+                why: err.message.slice(o.rules.length + 2),
+              });
             const e = err as NodeJS.ErrnoException;
             throw new EnvtraceError("UNREADABLE", { what: o.rules, why: e.code ?? e.message });
           }
@@ -50,20 +54,31 @@ export const redactCommand: CliCommand = {
             key = loadFingerprintKey(io.env);
           } catch (err) {
             const e = err as NodeJS.ErrnoException;
-            throw new EnvtraceError("UNREADABLE", { what: "the fingerprint key", why: `${e.code ?? e.message}; set ENVTRACE_FINGERPRINT_KEY or ENVTRACE_FINGERPRINT_KEY_FILE` });
+            throw new EnvtraceError("UNREADABLE", {
+              what: "the fingerprint key",
+              why: `${e.code ?? e.message}; set ENVTRACE_FINGERPRINT_KEY or ENVTRACE_FINGERPRINT_KEY_FILE`,
+            });
           }
         }
         const write = writer(io);
         const inputs = files.length === 0 ? ["-"] : files;
         for (const f of inputs) {
-          const redactor = new Redactor({ style: o.style, ...(key ? { key } : {}), ...(engine ? { engine } : {}) });
-          const input: AsyncIterable<Uint8Array | string> = f === "-" ? io.stdin : createReadStream(f, { highWaterMark: 1 << 20 });
+          const redactor = new Redactor({
+            style: o.style,
+            ...(key ? { key } : {}),
+            ...(engine ? { engine } : {}),
+          });
+          const input: AsyncIterable<Uint8Array | string> =
+            f === "-" ? io.stdin : createReadStream(f, { highWaterMark: 1 << 20 });
           try {
             await redactStream(input, write, redactor);
           } catch (err) {
             const e = err as NodeJS.ErrnoException;
             if (e.code === "ENOENT" || e.code === "EACCES" || e.code === "EISDIR")
-              throw new EnvtraceError("UNREADABLE", { what: f, why: `${e.code}: check the path and its permissions` });
+              throw new EnvtraceError("UNREADABLE", {
+                what: f,
+                why: `${e.code}: check the path and its permissions`,
+              });
             throw err;
           }
         }
