@@ -198,7 +198,9 @@ describe("zsh", () => {
   it("follows ZDOTDIR: .zshenv always, .zprofile for login, not .zshrc when non-interactive", async () => {
     const h = home("zsh", {
       "zdot/.zshenv": "export ZENV_VAR=1\n",
-      "zdot/.zprofile": "export ZPROFILE_VAR=1\npath=($HOME/zbin $path)\nexport ZENV_VAR=2\n",
+      "zdot/.zprofile":
+        "export ZPROFILE_VAR=1\npath=($HOME/zbin $path)\nexport ZENV_VAR=2\nemulate sh -c '. $HOME/.profile'\n",
+      ".profile": "export VIA_EMULATE=1\n",
       "zdot/.zshrc": "export ZSHRC_VAR=1\n",
       ".zshenv": "export HOME_ZSHENV=1\n",
     });
@@ -211,6 +213,7 @@ describe("zsh", () => {
     ]);
     expectAt(v.get("PATH"), "zsh", `${h}/zdot/.zprofile`, 2, "certain");
     expect(v.get("PATH")!.segments?.[0]).toMatchObject({ segment: `${h}/zbin` });
+    expectAt(v.get("VIA_EMULATE"), "zsh", `${h}/.profile`, 1, "certain");
     expect(v.has("ZSHRC_VAR")).toBe(false);
     expect(v.has("HOME_ZSHENV")).toBe(false);
   });

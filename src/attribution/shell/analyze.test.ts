@@ -241,6 +241,16 @@ describe("zsh, dash, ash", () => {
     expect(last(a, "GLOBAL_ZSHENV")).toMatchObject({ conditional: false });
   });
 
+  it("zsh: `emulate sh -c '. ~/.profile'` and `eval 'literal'` are followed; a computed eval is opaque", async () => {
+    const a = await analyze(`${FIX}zsh/emulate`, "zsh", { login: true, interactive: false });
+    expect(at(a.final.get("VIA_EMULATE"))).toBe("/home/u/.profile:1");
+    expect(a.final.get("EVALED")).toMatchObject({
+      value: "1",
+      location: { file: "/home/u/.zprofile", line: 2 },
+    });
+    expect(a.opaque?.map((o) => [o.what, o.location.line])).toEqual([["eval", 3]]);
+  });
+
   it("zsh: upstream layout /etc/zshenv; non-interactive non-login reads only the zshenv pair", async () => {
     const a = await analyze(`${FIX}zsh/upstream`, "zsh", { login: false, interactive: false });
     expect(a.files).toEqual(["/etc/zshenv", "/home/u/.zshenv"]);

@@ -153,6 +153,8 @@ interface Ctx {
   file: string;
   cond: boolean;
   frame: Frame;
+  /** Inside `eval 'literal'` / `emulate sh -c 'literal'`: every location is the command's. */
+  fixed?: FileLocation;
 }
 
 type Flow = "normal" | "return" | "exit";
@@ -264,7 +266,7 @@ class Simulation {
     const prev = table.get(name);
     const isLocal = table !== this.vars;
     const exported = !!opts.export || !!prev?.exported || (this.allexport && !isLocal);
-    const location = loc(ctx.file, node);
+    const location = ctx.fixed ?? loc(ctx.file, node);
     const conditional = ctx.cond || ctx.frame.tainted;
     let segments: PathSegment[] | undefined;
     if (isPathLike(name) && value !== null) {
@@ -325,7 +327,7 @@ class Simulation {
       key: name,
       value: null,
       expression: node.text.slice(0, 200),
-      location: loc(ctx.file, node),
+      location: ctx.fixed ?? loc(ctx.file, node),
       via: "unset",
       exported: false,
       conditional: ctx.cond || ctx.frame.tainted,
@@ -968,8 +970,26 @@ class Simulation {
         return flow;
       }
       case "eval":
-        this.opaque.push({ location: loc(ctx.file, n), what: "eval" });
-        return "normal";
+      case "emulate": {
+        // `eval 'export A=1'` and zsh's `emulate sh -c '. ~/.profile'` run literal code we can read;
+        // anything computed (`eval "$(pyenv init -)"`) is opaque.
+        let codeArgs = args;
+        if (name === "emulate") {
+          const c = args.findIndex((a) => a.text === "-c");
+          if (c < 0) return "normal";
+          codeArgs = args.slice(c + 1, c + 2);
+        }
+        const parts: string[] = [];
+        for (const a of codeArgs) {
+          const w = await this.evalWord(a, ctx);
+          if (w === null) {
+            this.opaque.push({ location: ctx.fixed ?? loc(ctx.file, n), what: "eval" });
+            return "normal";
+          }
+          parts.push(w);
+        }
+        return this.runString(parts.join(" "), n, ctx);
+      }
       case "set": {
         for (let i = 0; i < args.length; i++) {
           const t = args[i]!.text;
@@ -991,6 +1011,21 @@ class Simulation {
         if (fn) return this.call(name, fn, ctx);
         return "normal";
       }
+    }
+  }
+
+  /** Runs literal code (from `eval`/`emulate -c`) in the current shell, located at the command. */
+  private async runString(code: string, at: Node, ctx: Ctx): Promise<Flow> {
+    if (code.trim() === "") return "normal";
+    const key = `${ctx.file}:${at.startPosition.row + 1}:eval`;
+    if (this.sourceStack.includes(key) || this.sourceStack.length >= MAX_SOURCE_DEPTH) return "normal";
+    const tree = this.parse(key, code);
+    if (!tree) return "normal";
+    this.sourceStack.push(key);
+    try {
+      return await this.block(tree.rootNode.children, { ...ctx, fixed: ctx.fixed ?? loc(ctx.file, at) });
+    } finally {
+      this.sourceStack.pop();
     }
   }
 
