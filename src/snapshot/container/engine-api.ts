@@ -8,7 +8,15 @@
  * Podman (libpod API). Failures are issues, never exceptions; responses are size-capped.
  */
 import * as fs from "node:fs";
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
+
+// undici is loaded on first use: hosts without an engine socket (and every `scan`) never pay for it.
+let undici: Promise<typeof import("undici")> | undefined;
+const loadUndici = () => {
+  undici ??= import("undici");
+  return undici;
+};
+
 import type { CollectionIssue } from "../../model/index.js";
 
 export const DEFAULT_DOCKER_SOCKET = "/var/run/docker.sock";
@@ -86,20 +94,26 @@ export type ApiResult<T> = { ok: true; body: T } | { ok: false; status?: number;
 
 /** One endpoint's client. `close()` when done (keeps one connection pool per endpoint). */
 export class EngineClient {
-  private readonly agent: Agent;
+  private agentPromise: Promise<Agent> | undefined;
   private libpodPrefix: Promise<string | undefined> | undefined;
 
   constructor(
     readonly endpoint: EngineEndpoint,
     readonly timeoutMs = 5000,
-  ) {
-    this.agent = new Agent({
-      connect: endpoint.socketPath
-        ? { socketPath: endpoint.socketPath, timeout: timeoutMs }
-        : { timeout: timeoutMs },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
+  ) {}
+
+  private agent(): Promise<Agent> {
+    this.agentPromise ??= loadUndici().then(
+      ({ Agent }) =>
+        new Agent({
+          connect: this.endpoint.socketPath
+            ? { socketPath: this.endpoint.socketPath, timeout: this.timeoutMs }
+            : { timeout: this.timeoutMs },
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        }),
+    );
+    return this.agentPromise;
   }
 
   get name(): string {
@@ -109,8 +123,9 @@ export class EngineClient {
   async getJson<T = unknown>(path: string): Promise<ApiResult<T>> {
     const subject = `${this.name} ${path.split("?")[0]}`;
     try {
+      const [{ request }, dispatcher] = await Promise.all([loadUndici(), this.agent()]);
       const res = await request(`${this.endpoint.origin}${path}`, {
-        dispatcher: this.agent,
+        dispatcher,
         method: "GET",
         // One request per connection: no idle keep-alive socket holds the CLI process open after it is done.
         reset: true,
@@ -180,8 +195,9 @@ export class EngineClient {
     this.libpodPrefix ??= (async () => {
       if (this.endpoint.flavor !== "podman") return undefined;
       try {
+        const [{ request }, dispatcher] = await Promise.all([loadUndici(), this.agent()]);
         const res = await request(`${this.endpoint.origin}/_ping`, {
-          dispatcher: this.agent,
+          dispatcher,
           method: "GET",
           reset: true,
         });
@@ -215,7 +231,7 @@ export class EngineClient {
   }
 
   close(): Promise<void> {
-    return this.agent.close();
+    return this.agentPromise ? this.agentPromise.then((a) => a.close()) : Promise.resolve();
   }
 }
 
