@@ -4,13 +4,16 @@
  * loaded), `DIRENV_DIR` (`-` + its directory), `DIRENV_WATCHES`, and `DIRENV_DIFF` — a gzenv blob of
  * `{"p": previous values, "n": new values}` (direnv `internal/cmd/env_diff.go`). A key whose value equals
  * its `n` entry was set by direnv; its `p` entry is the value it shadowed. The `.envrc` is never executed:
- * a conservative line scan finds a static `export K=V` line when there is one.
+ * the POSIX static analyser (tree-sitter-bash, as for startup files) evaluates its assignments, and a
+ * conservative line scan covers what it cannot (direnv stdlib calls such as `PATH_add`).
  */
 import type { Attribution } from "../model/index.js";
 import { answer, loc } from "./lib/common.js";
 import { decodeGzenv } from "./lib/gzenv.js";
 import { readText, splitLines } from "./lib/host.js";
-import { defineResolver, type ResolverAnswer } from "./resolver.js";
+import { defineResolver, type ResolverAnswer, type ResolverContext } from "./resolver.js";
+import { analyzeStartup } from "./shell/analyze.js";
+import type { ShellAssignment } from "./shell/types.js";
 
 const STATE_KEYS = ["DIRENV_DIR", "DIRENV_FILE", "DIRENV_DIFF", "DIRENV_WATCHES"];
 
@@ -33,6 +36,32 @@ export function scanEnvrc(text: string, key: string): Array<{ line: number; valu
       out.push({ line: i + 1, value: undefined });
   });
   return out;
+}
+
+/**
+ * Static analysis of the .envrc alone (as the `$ENV` file of an interactive POSIX shell), started from the
+ * environment direnv saw before loading it (the receiver's minus DIRENV_DIFF's changes) in its directory.
+ */
+async function analyzeEnvrc(
+  ctx: ResolverContext,
+  envrc: string,
+  before: Map<string, string>,
+): Promise<ShellAssignment[]> {
+  const env = new Map(before);
+  env.set("ENV", envrc);
+  env.set("PWD", envrc.replace(/\/[^/]*$/, "") || "/");
+  try {
+    const analysis = await analyzeStartup(
+      { shell: "dash", mode: { login: false, interactive: true }, env },
+      ctx,
+    );
+    for (const issue of analysis.issues) ctx.report(issue);
+    return analysis.assignments.filter((a) => a.location.file === envrc && !a.unset);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    ctx.report({ subject: envrc, code: "EIO", detail: `static analysis failed: ${detail}` });
+    return [];
+  }
 }
 
 export default defineResolver({
@@ -77,25 +106,36 @@ export default defineResolver({
       return out;
     }
     const { prev, next } = decoded.diff;
+    let analysed: ShellAssignment[] = [];
+    if (envrc && text !== undefined) {
+      const before = new Map<string, string>();
+      for (const [k, e] of env ?? []) if (!next.has(k) && !STATE_KEYS.includes(k)) before.set(k, e.value);
+      for (const [k, v] of prev) before.set(k, v);
+      analysed = await analyzeEnvrc(ctx, envrc, before);
+    }
     for (const [key, got] of req.keys) {
       if (STATE_KEYS.includes(key) || !next.has(key)) continue;
       if (next.get(key) !== got.value) continue;
+      const mine = analysed.filter((a) => a.key === key);
       const lines = text !== undefined ? scanEnvrc(text, key) : [];
-      const exact = [...lines].reverse().find((l) => l.value === got.value);
-      const any = lines[lines.length - 1];
+      const exactLine =
+        [...mine].reverse().find((a) => a.value === got.value)?.location.line ??
+        [...lines].reverse().find((l) => l.value === got.value)?.line;
+      const computed = [...mine].reverse().find((a) => a.value === null)?.location.line;
+      const anyLine = computed ?? mine[mine.length - 1]?.location.line ?? lines[lines.length - 1]?.line;
       const evidence = [
         `DIRENV_DIFF lists ${key} as ${prev.has(key) ? "changed" : "added"} by direnv loading ${envrc ?? "an .envrc"}`,
       ];
-      if (!exact && any)
-        evidence.push(`assigned at line ${any.line} with a value computed when the file runs`);
-      if (!any && text !== undefined)
+      if (exactLine === undefined && anyLine !== undefined)
+        evidence.push(`assigned at line ${anyLine} with a value computed when the file runs`);
+      if (anyLine === undefined && text !== undefined)
         evidence.push("no direct assignment in the file: set by a direnv stdlib call or a sourced file");
       const a = answer(
         "direnv",
         "envrc",
         "certain",
         evidence,
-        envrc ? loc(envrc, (exact ?? any)?.line) : undefined,
+        envrc ? loc(envrc, exactLine ?? anyLine) : undefined,
       );
       const before = prev.get(key);
       if (before !== undefined && before !== req.actor?.env?.get(key)?.value) {
