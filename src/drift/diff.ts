@@ -223,10 +223,11 @@ export function diffSnapshots(
 ): DriftReport {
   const ignore = new Set(opts.ignore ?? VOLATILE_KEYS);
   const notes: string[] = [];
-  const comparableSecrets = a.fingerprintStyle === b.fingerprintStyle;
+  const comparableSecrets =
+    a.fingerprintStyle === b.fingerprintStyle && a.fingerprintKeyId === b.fingerprintKeyId;
   if (!comparableSecrets) {
     notes.push(
-      `the snapshots use different value fingerprints (${a.fingerprintStyle} vs ${b.fingerprintStyle}): masked values are reported as changed whenever present on both sides`,
+      `the snapshots' value fingerprints were made with different ${a.fingerprintStyle === b.fingerprintStyle ? "keys" : `styles (${a.fingerprintStyle} vs ${b.fingerprintStyle})`}: masked values cannot be compared and are reported as changed; share ENVTRACE_FINGERPRINT_KEY (or _FILE) between the environments`,
     );
   }
   const subject = `${a.label} → ${b.label}`;
@@ -300,7 +301,11 @@ export function diffSnapshots(
       if (!x && y) push(scope, key, "added", undefined, y);
       else if (x && !y) push(scope, key, "removed", x, undefined);
       else if (x && y) {
-        const sameValue = x.fingerprint === y.fingerprint && (comparableSecrets || (!x.masked && !y.masked));
+        // Plain values compare as text; masked ones by fingerprint, when the fingerprints are comparable.
+        const sameValue =
+          !x.masked && !y.masked
+            ? x.value === y.value
+            : x.masked && y.masked && comparableSecrets && x.fingerprint === y.fingerprint;
         if (!sameValue) push(scope, key, "changed", x, y);
         else if (!sameSource(x.source, y.source)) push(scope, key, "source-changed", x, y);
       }

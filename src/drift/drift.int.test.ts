@@ -13,7 +13,9 @@ import { ExplainSession } from "../explain.js";
 import { diffSnapshots } from "./diff.js";
 import { buildSnapshot, parseSnapshot, serializeSnapshot } from "./snapshot.js";
 
-const TOKEN = `ghp_${"Q7w".repeat(12)}`;
+const TOKEN = "ghp_R8xK2mQ9vL4tZ7pW1nB6cY3hJ5fD0gA2sE8u"; // random-looking: detection checks entropy
+const KEY = "drift-test-fingerprint-key-0123456789";
+const cliEnv = { NO_COLOR: "1", ENVTRACE_FINGERPRINT_KEY: KEY };
 const base = { LANG: "C.UTF-8", HOME: "/root", API_TOKEN: TOKEN };
 const dev = {
   ...base,
@@ -84,8 +86,14 @@ function expectDrift(r: ReturnType<typeof diffSnapshots>): void {
 describe("drift between two real processes", () => {
   it("library: explain → snapshot → diff", async () => {
     const session = new ExplainSession();
-    const a = buildSnapshot(await session.explain(devPid), { label: "dev" });
-    const b = buildSnapshot(await session.explain(prodPid), { label: "prod" });
+    const a = buildSnapshot(await session.explain(devPid), {
+      label: "dev",
+      fingerprintKey: Buffer.from(KEY),
+    });
+    const b = buildSnapshot(await session.explain(prodPid), {
+      label: "prod",
+      fingerprintKey: Buffer.from(KEY),
+    });
     for (const s of [a, b]) {
       const text = serializeSnapshot(s);
       expect(text).not.toContain(TOKEN);
@@ -97,16 +105,20 @@ describe("drift between two real processes", () => {
   it("CLI: envtrace snapshot --pid, then envtrace diff --fail-on high", async () => {
     const a = path.join(dir, "dev.json");
     const b = path.join(dir, "prod.json");
-    expect((await runCli(["snapshot", "--pid", String(devPid), "--label", "dev", "--out", a])).code).toBe(0);
-    expect((await runCli(["snapshot", "--pid", String(prodPid), "--label", "prod", "--out", b])).code).toBe(
-      0,
-    );
+    expect(
+      (await runCli(["snapshot", "--pid", String(devPid), "--label", "dev", "--out", a], { env: cliEnv }))
+        .code,
+    ).toBe(0);
+    expect(
+      (await runCli(["snapshot", "--pid", String(prodPid), "--label", "prod", "--out", b], { env: cliEnv }))
+        .code,
+    ).toBe(0);
     expect(readFileSync(a, "utf8")).not.toContain(TOKEN);
-    const r = await runCli(["diff", a, b, "--format", "json", "--fail-on", "high"]);
+    const r = await runCli(["diff", a, b, "--format", "json", "--fail-on", "high"], { env: cliEnv });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     expectDrift(JSON.parse(r.stdout));
-    const text = await runCli(["diff", a, b]);
+    const text = await runCli(["diff", a, b], { env: cliEnv });
     expect(text.stdout).toMatch(/^changed\s+PATH\s/m);
     expect(text.stdout).not.toContain(TOKEN);
   });
@@ -115,15 +127,23 @@ describe("drift between two real processes", () => {
     const a = path.join(dir, "dev-go.json");
     const b = path.join(dir, "prod-go.json");
     expect(
-      (await runCli(["snapshot", "--go", "--pid", String(devPid), "--label", "dev", "--out", a])).stderr,
+      (
+        await runCli(["snapshot", "--go", "--pid", String(devPid), "--label", "dev", "--out", a], {
+          env: cliEnv,
+        })
+      ).stderr,
     ).toBe("");
     expect(
-      (await runCli(["snapshot", "--go", "--pid", String(prodPid), "--label", "prod", "--out", b])).code,
+      (
+        await runCli(["snapshot", "--go", "--pid", String(prodPid), "--label", "prod", "--out", b], {
+          env: cliEnv,
+        })
+      ).code,
     ).toBe(0);
     const sb = parseSnapshot(readFileSync(b), b);
     const goproxy = sb.go?.settings.find((s) => s.key === "GOPROXY");
     expect(goproxy?.source.kind).toBe("environment");
-    const r = await runCli(["diff", a, b, "--format", "json"]);
+    const r = await runCli(["diff", a, b, "--format", "json"], { env: cliEnv });
     const doc = JSON.parse(r.stdout) as {
       changes: Array<{ scope: string; key: string; change: string }>;
       findings: Array<{ id: string; key: string }>;
@@ -134,14 +154,27 @@ describe("drift between two real processes", () => {
     expect(doc.findings).toContainEqual(expect.objectContaining({ id: "ENVT-DRIFT-005", key: "GOPROXY" }));
   });
 
+  it("CLI: snapshots made with different fingerprint keys do not compare secrets, and say so", async () => {
+    const a = path.join(dir, "dev-k1.json");
+    const b = path.join(dir, "dev-k2.json");
+    await runCli(["snapshot", "--pid", String(devPid), "--label", "k1", "--out", a], { env: cliEnv });
+    await runCli(["snapshot", "--pid", String(devPid), "--label", "k2", "--out", b], {
+      env: { ...cliEnv, ENVTRACE_FINGERPRINT_KEY: `${KEY}-other` },
+    });
+    const doc = JSON.parse((await runCli(["diff", a, b, "--format", "json"], { env: cliEnv })).stdout) as {
+      changes: Array<{ key: string; change: string }>;
+      notes: string[];
+    };
+    // Same process, so the only "drift" is the secret that could not be compared.
+    expect(doc.changes.map((c) => [c.key, c.change])).toEqual([["API_TOKEN", "changed"]]);
+    expect(doc.notes.join(" ")).toMatch(/different keys/);
+  });
+
   it("snapshot CLI names an unwritable --out in one line", async () => {
-    const r = await runCli([
-      "snapshot",
-      "--pid",
-      String(devPid),
-      "--out",
-      path.join(dir, "no/such/dir/x.json"),
-    ]);
+    const r = await runCli(
+      ["snapshot", "--pid", String(devPid), "--out", path.join(dir, "no/such/dir/x.json")],
+      { env: cliEnv },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/x\.json: cannot write the snapshot \(ENOENT\)/);

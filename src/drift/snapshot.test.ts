@@ -5,7 +5,8 @@ import { SecretValue } from "../detect/secret-value.js";
 import type { DisplayValue, ExplainResult } from "../model/index.js";
 import { buildSnapshot, parseSnapshot, serializeSnapshot } from "./snapshot.js";
 
-const TOKEN = `ghp_${"x1Y2".repeat(9)}`;
+const TOKEN = "ghp_R8xK2mQ9vL4tZ7pW1nB6cY3hJ5fD0gA2sE8u";
+const KEY = Buffer.from("test-fingerprint-key-0123456789abcdef");
 
 function result(token: string, file = "/home/u/.bashrc"): ExplainResult<DisplayValue> {
   return {
@@ -60,7 +61,7 @@ function expectReaderError(fn: () => unknown, name: string): void {
 
 describe("snapshot", () => {
   it("stores secrets as mask + fingerprint, never the value, and keeps stable sources", () => {
-    const s = buildSnapshot(result(TOKEN), { label: "dev", createdAt: new Date(0) });
+    const s = buildSnapshot(result(TOKEN), { label: "dev", createdAt: new Date(0), fingerprintKey: KEY });
     const text = serializeSnapshot(s);
     expect(text).not.toContain(TOKEN);
     expect(text).not.toContain(TOKEN.slice(4));
@@ -77,17 +78,27 @@ describe("snapshot", () => {
   });
 
   it("gives equal secrets equal fingerprints and different secrets different ones", () => {
-    const a = buildSnapshot(result(TOKEN), { label: "a" });
-    const b = buildSnapshot(result(TOKEN), { label: "b" });
-    const c = buildSnapshot(result(`${TOKEN.slice(0, -1)}Z`), { label: "c" });
+    const a = buildSnapshot(result(TOKEN), { label: "a", fingerprintKey: KEY });
+    const b = buildSnapshot(result(TOKEN), { label: "b", fingerprintKey: KEY });
+    const c = buildSnapshot(result(`${TOKEN.slice(0, -1)}Z`), { label: "c", fingerprintKey: KEY });
     const fp = (s: typeof a) => s.variables.find((v) => v.key === "GH_TOKEN")!.fingerprint;
     expect(fp(a)).toBe(fp(b));
     expect(fp(a)).not.toBe(fp(c));
+    expect(fp(a)).toMatch(/^hmac-sha256:[0-9a-f]{12}$/);
+    // Another key: another fingerprint and another key id, so diff knows not to compare them.
+    const d = buildSnapshot(result(TOKEN), {
+      label: "d",
+      fingerprintKey: Buffer.from("another-key-0123456789abcdef0123"),
+    });
+    expect(fp(d)).not.toBe(fp(a));
+    expect(d.fingerprintKeyId).not.toBe(a.fingerprintKeyId);
+    expect(serializeSnapshot(a)).not.toContain(KEY.toString());
   });
 
   it("round-trips through the reader", () => {
     const s = buildSnapshot(result(TOKEN), {
       label: "dev",
+      fingerprintKey: KEY,
       go: {
         go: { version: "go1.19.8", path: "/usr/bin/go" },
         settings: [

@@ -7,9 +7,12 @@
  * are stored as `envtrace explain` prints them. `parseSnapshot` never throws anything but a one-line
  * {@link EnvtraceError} naming the file and the fix.
  */
+
+import { createHash } from "node:crypto";
 import { Ajv } from "ajv";
 import { EnvtraceError } from "../cli/errors.js";
-import { fingerprint } from "../detect/mask.js";
+import { loadFingerprintKey } from "../detect/fingerprint-key.js";
+import { valueFingerprint as keyedFingerprint } from "../detect/mask.js";
 import { isSecretValue } from "../detect/secret-value.js";
 import {
   type Attribution,
@@ -57,16 +60,23 @@ export interface Snapshot {
   label: string;
   /** How value fingerprints were made; snapshots compare secrets only when these agree. */
   fingerprintStyle: string;
+  /** Identifies the fingerprint key (a hash of it, not the key): equal ids = comparable fingerprints. */
+  fingerprintKeyId?: string;
   subject: { pid?: number; comm?: string; exe?: string; kind?: string; name?: string };
   variables: SnapshotEntry[];
   go?: { version: string; path: string; settings: SnapshotEntry[] };
   issues: CollectionIssue[];
 }
 
-/** The value fingerprint: detect's keyed style when available, else its `fingerprint()`. */
-export const FINGERPRINT_STYLE = "sha256-16";
-export function valueFingerprint(raw: string): string {
-  return fingerprint("envtrace-value", raw);
+/**
+ * Value fingerprints are detect's keyed HMAC (`hmac-sha256:` + 12 hex; key from ENVTRACE_FINGERPRINT_KEY,
+ * ENVTRACE_FINGERPRINT_KEY_FILE or the per-user key file). Environments compared for secret drift must
+ * share the key; the snapshot records a key id so that `diff` can tell.
+ */
+export const FINGERPRINT_STYLE = "hmac-sha256";
+
+export function fingerprintKeyId(key: Buffer): string {
+  return createHash("sha256").update("envtrace-fingerprint-key-id\0").update(key).digest("hex").slice(0, 12);
 }
 
 function entryValue(v: DisplayValue): { value: string; masked: boolean; raw: string } {
@@ -114,12 +124,16 @@ export interface GoSettingsInput {
 
 export interface BuildSnapshotOptions {
   label: string;
+  /** Key for value fingerprints; default detect's `loadFingerprintKey()`. */
+  fingerprintKey?: Buffer;
   go?: GoSettingsInput;
   createdAt?: Date;
 }
 
 /** Builds a snapshot from a masked explain result (the output of `ExplainSession.explain`). */
 export function buildSnapshot(result: ExplainResult<DisplayValue>, opts: BuildSnapshotOptions): Snapshot {
+  const key = opts.fingerprintKey ?? loadFingerprintKey();
+  const valueFingerprint = (raw: string) => keyedFingerprint(raw, key);
   const variables = result.variables.map((l) => {
     const v = entryValue(l.value);
     return {
@@ -136,6 +150,7 @@ export function buildSnapshot(result: ExplainResult<DisplayValue>, opts: BuildSn
     createdAt: (opts.createdAt ?? new Date()).toISOString(),
     label: opts.label,
     fingerprintStyle: FINGERPRINT_STYLE,
+    fingerprintKeyId: fingerprintKeyId(key),
     subject: { ...result.subject },
     variables: variables.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     issues: [...result.issues],
@@ -213,6 +228,7 @@ export const SNAPSHOT_SCHEMA = {
     createdAt: { type: "string" },
     label: { type: "string" },
     fingerprintStyle: { type: "string" },
+    fingerprintKeyId: { type: "string" },
     subject: { type: "object" },
     variables: { type: "array", items: { $ref: "#/$defs/entry" } },
     go: {

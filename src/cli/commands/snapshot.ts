@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { Option } from "commander";
+import { loadFingerprintKey } from "../../detect/fingerprint-key.js";
 import { buildSnapshot, type GoSettingsInput, serializeSnapshot } from "../../drift/snapshot.js";
 import { defaultSubject, ExplainSession } from "../../explain.js";
 import { collectGoSettings } from "../../go/index.js";
@@ -14,7 +15,7 @@ export const snapshotCommand: CliCommand = {
     return program
       .command("snapshot")
       .description(
-        "save the explained environment of a process (and, with --go, its Go toolchain settings) as a versioned JSON snapshot for `envtrace diff`; secrets are stored only as masks and value fingerprints",
+        "save the explained environment of a process (and, with --go, its Go toolchain settings) as a versioned JSON snapshot for `envtrace diff`; secrets are stored only as masks and keyed value fingerprints (share ENVTRACE_FINGERPRINT_KEY between environments to compare secrets)",
       )
       .requiredOption("-o, --out <file>", "where to write the snapshot (`-` for stdout)")
       .option("-p, --pid <pid>", "the process to snapshot (default: the shell that ran envtrace)", parsePid)
@@ -41,7 +42,16 @@ export const snapshotCommand: CliCommand = {
         }
         let go: GoSettingsInput | undefined;
         if (o.go) go = await collectGoSettings({ pid: envPid, selfPid: io.pid });
-        const snap = buildSnapshot(result, { label: o.label ?? hostname(), go });
+        let fingerprintKey: Buffer;
+        try {
+          fingerprintKey = loadFingerprintKey(io.env);
+        } catch (err) {
+          throw new EnvtraceError("UNREADABLE", {
+            what: "the fingerprint key",
+            why: `${(err as NodeJS.ErrnoException).code ?? "error"}; set ENVTRACE_FINGERPRINT_KEY or ENVTRACE_FINGERPRINT_KEY_FILE`,
+          });
+        }
+        const snap = buildSnapshot(result, { label: o.label ?? hostname(), go, fingerprintKey });
         const text = serializeSnapshot(snap);
         if (o.out === "-") {
           io.stdout.write(text);
