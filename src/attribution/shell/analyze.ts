@@ -447,7 +447,9 @@ class Simulation {
           code: "PARSE",
           detail: node.isMissing
             ? `syntax error: missing ${node.type}; the rest of the file was analysed as far as possible`
-            : "syntax error; the rest of the file was analysed as far as possible",
+            : this.shell === "zsh"
+              ? "zsh syntax the bash grammar cannot read (or a syntax error); the rest was analysed as far as possible"
+              : "syntax error; the rest of the file was analysed as far as possible",
         });
         return;
       }

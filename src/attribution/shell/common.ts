@@ -10,10 +10,13 @@ import { detectShellMode, modeLabel, shellOf } from "./startup.js";
 import { type TraceResult, traceStartup } from "./trace.js";
 import type { ShellAnalysis, ShellAssignment, ShellId, ShellMode } from "./types.js";
 
-/** The exec-time environment of a process as plain strings (empty when unreadable). */
+/**
+ * The actor's exec-time environment as plain strings; when it is unreadable, the receiver's (its child's)
+ * as the nearest approximation of HOME and friends.
+ */
 export function envOf(req: ResolveRequest): Map<string, string> {
   const out = new Map<string, string>();
-  const env = req.actor?.env;
+  const env = req.actor?.env ?? req.receiver.env;
   if (env) for (const [k, e] of env) out.set(k, e.value);
   return out;
 }
