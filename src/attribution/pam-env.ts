@@ -13,6 +13,7 @@ import { listDir, readTextMemo, where } from "./lib/host.js";
 import { evaluatePamEntry, parsePamEnvConf } from "./lib/pam-env-conf.js";
 import { type PamEnvInvocation, pamEnvInvocations } from "./lib/pam-stack.js";
 import type { PasswdEntry } from "./lib/passwd.js";
+import { firstGlobal, loadSshdConfig } from "./lib/sshd-config.js";
 import {
   defineResolver,
   type ResolveRequest,
@@ -20,6 +21,7 @@ import {
   type ResolverContext,
   type StaticCandidate,
 } from "./resolver.js";
+import { sshdConfigPath } from "./ssh.js";
 import { suMode } from "./su.js";
 
 export const PAM_ENV_CONF = "/etc/security/pam_env.conf";
@@ -231,6 +233,11 @@ export default defineResolver({
   async resolve(req, ctx) {
     const out = new Map<string, ResolverAnswer>();
     const service = serviceOf(req)!;
+    if (service === "sshd") {
+      // sshd runs the PAM stack only with `UsePAM yes` (upstream default: no).
+      const usePam = firstGlobal(await loadSshdConfig(ctx, sshdConfigPath(req.chain)), "usepam");
+      if (usePam?.args[0]?.toLowerCase() !== "yes") return out;
+    }
     const found = await pamEnvInvocations(ctx, service);
     const invocations = found ?? [DEFAULT_INVOCATION];
     const cap: Confidence = found === null || !req.actor ? "likely" : "certain";
