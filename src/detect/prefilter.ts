@@ -36,7 +36,9 @@ export class KeywordIndex {
         }
         s = n;
       }
-      (out[s] ??= []).push(id);
+      const list = out[s] ?? [];
+      list.push(id);
+      out[s] = list;
     });
     const n = gotoT.length;
     const delta = new Int32Array(n * ALPHA);

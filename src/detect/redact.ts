@@ -50,7 +50,8 @@ export class Redactor {
   /** Feeds a chunk; returns what can be written now. */
   push(chunk: Uint8Array): Buffer {
     this.stats.bytes += chunk.length;
-    const text = this.carry + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+    const text =
+      this.carry + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
     this.carry = "";
     return Buffer.from(this.process(text, false), "latin1");
   }
@@ -128,7 +129,8 @@ export class Redactor {
     PEM_BEGIN.lastIndex = 0;
     let last = -1;
     for (let m = PEM_BEGIN.exec(text); m !== null; m = PEM_BEGIN.exec(text)) last = m.index;
-    if (last < 0 || last >= Math.max(cut, 1) + 0 || PEM_END.test(text.slice(last))) return -1;
+    // The END line must be complete too (before `cut`), or the block is still open.
+    if (last < 0 || last >= cut || PEM_END.test(text.slice(last, cut))) return -1;
     return text.lastIndexOf("\n", last) + 1;
   }
 

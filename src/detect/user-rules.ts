@@ -31,7 +31,11 @@ const schema = {
   properties: {
     id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" },
     description: { type: "string", minLength: 1 },
-    keywords: { type: "array", minItems: 1, items: { type: "string", minLength: 2, pattern: "^[\\x01-\\x7f]+$" } },
+    keywords: {
+      type: "array",
+      minItems: 1,
+      items: { type: "string", minLength: 2, pattern: "^[\\x01-\\x7f]+$" },
+    },
     regex: { type: "string", minLength: 1 },
     flags: { type: "string", pattern: "^[imsu]*$" },
     secretGroup: { type: "integer", minimum: 0 },
@@ -39,7 +43,10 @@ const schema = {
       type: "object",
       required: ["min"],
       additionalProperties: false,
-      properties: { min: { type: "number", minimum: 0, maximum: 8 }, charset: { enum: ["hex", "base64", "alnum", "any"] } },
+      properties: {
+        min: { type: "number", minimum: 0, maximum: 8 },
+        charset: { enum: ["hex", "base64", "alnum", "any"] },
+      },
     },
     allow: { type: "array", items: { type: "string" } },
     tags: { type: "array", items: { type: "string" } },
@@ -48,7 +55,10 @@ const schema = {
     examples: {
       type: "object",
       additionalProperties: false,
-      properties: { match: { type: "array", items: { type: "string" } }, noMatch: { type: "array", items: { type: "string" } } },
+      properties: {
+        match: { type: "array", items: { type: "string" } },
+        noMatch: { type: "array", items: { type: "string" } },
+      },
     },
   },
 } as const;
@@ -60,9 +70,14 @@ const validateRule = ajv.compile(schema);
 export function parseUserRules(text: string, file: string): SecretRule[] {
   let doc: unknown;
   try {
-    doc = file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+    doc = file.endsWith(".json") ? JSON.parse(text) : parseYaml(text, { logLevel: "silent" });
   } catch (err) {
-    throw new RuleFileError(file, undefined, "(document)", `not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`);
+    throw new RuleFileError(
+      file,
+      undefined,
+      "(document)",
+      `not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`,
+    );
   }
   const list = Array.isArray(doc) ? doc : (doc as { rules?: unknown } | null)?.rules;
   if (!Array.isArray(list)) throw new RuleFileError(file, undefined, "rules", "expected a list of rules");
@@ -71,13 +86,26 @@ export function parseUserRules(text: string, file: string): SecretRule[] {
     const id = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : `#${i + 1}`;
     if (!validateRule(raw)) {
       const e = validateRule.errors![0]!;
-      const field = e.instancePath.replace(/^\//, "").replaceAll("/", ".") || (e.params as { missingProperty?: string }).missingProperty || (e.params as { additionalProperty?: string }).additionalProperty || "(rule)";
+      const field =
+        e.instancePath.replace(/^\//, "").replaceAll("/", ".") ||
+        (e.params as { missingProperty?: string }).missingProperty ||
+        (e.params as { additionalProperty?: string }).additionalProperty ||
+        "(rule)";
       throw new RuleFileError(file, id, field, e.message ?? "invalid");
     }
     const r = raw as {
-      id: string; description: string; keywords: string[]; regex: string; flags?: string; secretGroup?: number;
-      entropy?: { min: number; charset?: "hex" | "base64" | "alnum" | "any" }; allow?: string[]; tags?: string[];
-      severity?: SecretRule["severity"]; safePrefix?: string; examples?: { match?: string[]; noMatch?: string[] };
+      id: string;
+      description: string;
+      keywords: string[];
+      regex: string;
+      flags?: string;
+      secretGroup?: number;
+      entropy?: { min: number; charset?: "hex" | "base64" | "alnum" | "any" };
+      allow?: string[];
+      tags?: string[];
+      severity?: SecretRule["severity"];
+      safePrefix?: string;
+      examples?: { match?: string[]; noMatch?: string[] };
     };
     if (seen.has(r.id)) throw new RuleFileError(file, r.id, "id", "duplicate id");
     seen.add(r.id);
@@ -88,7 +116,13 @@ export function parseUserRules(text: string, file: string): SecretRule[] {
       throw new RuleFileError(file, r.id, "regex", `does not compile: ${(err as Error).message}`);
     }
     const problems = linearTimeProblems(r.regex);
-    if (problems.length > 0) throw new RuleFileError(file, r.id, "regex", `may not run in linear time (${problems[0]}); use bounded quantifiers like {1,64}`);
+    if (problems.length > 0)
+      throw new RuleFileError(
+        file,
+        r.id,
+        "regex",
+        `may not run in linear time (${problems[0]}); use bounded quantifiers like {1,64}`,
+      );
     const rule: SecretRule = {
       id: r.id,
       description: r.description,
@@ -104,10 +138,12 @@ export function parseUserRules(text: string, file: string): SecretRule[] {
     if (r.safePrefix) rule.safePrefix = r.safePrefix;
     const alone = new SecretEngine([rule]);
     for (const ex of rule.examples.match) {
-      if (alone.scan(ex).length === 0) throw new RuleFileError(file, r.id, "examples.match", "the rule does not flag this example");
+      if (alone.scan(ex).length === 0)
+        throw new RuleFileError(file, r.id, "examples.match", "the rule does not flag this example");
     }
     for (const ex of rule.examples.noMatch) {
-      if (alone.scan(ex).length > 0) throw new RuleFileError(file, r.id, "examples.noMatch", "the rule flags this example");
+      if (alone.scan(ex).length > 0)
+        throw new RuleFileError(file, r.id, "examples.noMatch", "the rule flags this example");
     }
     return rule;
   });

@@ -38,6 +38,7 @@ export const generic = defineProvider({
           "PASSWORD_MIN_LENGTH=12",
           "TOKEN_TTL=3600",
           "SECRET_NAME=prod-db",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} reference is the point of the example
           "DB_PASSWORD=${DB_PASSWORD}",
           "DB_PASSWORD_FILE=/run/secrets/db",
           "API_TOKEN=vault:secret/data/app#token",

@@ -24,7 +24,8 @@ export const npm = defineProvider({
       id: "npmrc-auth",
       description: "Credential in an .npmrc line (_authToken, _auth, _password)",
       keywords: ["_authtoken", "_auth", "_password"],
-      regex: /(?:_authToken|_auth|_password)["']?[ \t]{0,3}[=:][ \t]{0,3}["']?([A-Za-z0-9._~+/=-]{8,2048})/i,
+      regex:
+        /(?<=^|[:/ \t])(?:_authToken|_auth|_password)["']?[ \t]{0,3}[=:][ \t]{0,3}["']?([A-Za-z0-9._~+/=-]{8,2048})/i,
       extendWhile: /[A-Za-z0-9._~+/=-]/,
       entropy: { min: 3.0, charset: "any" },
       tags: ["registry", "npm"],
@@ -35,6 +36,7 @@ export const npm = defineProvider({
           `//registry.npmjs.org/:_authToken=${fake([B64URL, 40])}`,
           `//npm.pkg.github.com/:_auth=${fake([B64, 32])}=`,
         ],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} reference is the point of the example
         noMatch: ["//registry.npmjs.org/:_authToken=${NPM_TOKEN}", "_authToken="],
       },
     },

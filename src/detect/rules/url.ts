@@ -32,6 +32,7 @@ export const url = defineProvider({
         ],
         noMatch: [
           "https://example.com/path",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} reference is the point of the example
           "postgres://app:${DB_PASSWORD}@db/app",
           "ssh://git@github.com/o/r",
           "http://host:8080/",
