@@ -378,7 +378,7 @@ describe.skipIf(!ready)("containers (real podman, runc and Engine API)", () => {
     expect(await detectFromHost(fs, (await new ProcReader(fs).ancestry(process.pid)).chain)).toBeUndefined();
   });
 
-  it("explain --pid without an engine falls back to the podman bundle's config.json", async () => {
+  it("explain --pid without an engine reads podman's storage: bundle config.json, containers.json, image config", async () => {
     const pid = sh("podman", ["inspect", "-f", "{{.State.Pid}}", state.podmanId]);
     const saved = { c: process.env.CONTAINER_HOST, d: process.env.DOCKER_HOST };
     delete process.env.CONTAINER_HOST;
@@ -386,13 +386,24 @@ describe.skipIf(!ready)("containers (real podman, runc and Engine API)", () => {
     try {
       const r = await cli(["explain", "--pid", pid, "--format", "json"]);
       const v = vars(r.out);
-      const src = v.get("RUN_A")!.source;
-      expect(src.kind).toBe("oci-config");
-      expect(src.file).toBe(
-        `/var/lib/containers/storage/overlay-containers/${state.podmanId}/userdata/config.json`,
-      );
-      expect(src.evidence.join("\n")).toMatch(/process\.env\[\d+\]/);
+      const configJson = `/var/lib/containers/storage/overlay-containers/${state.podmanId}/userdata/config.json`;
+      // Run-time variables: config.json minus the image's Env (CreateCommand needs the engine).
+      expect(v.get("RUN_A")!.source).toMatchObject({
+        kind: "container-run",
+        mechanism: "create",
+        confidence: "likely",
+        file: configJson,
+      });
+      // The image config and its history come from containers/storage.
+      const step = v.get("STEP_VAR")!.source;
+      expect(step).toMatchObject({ kind: "container-image", mechanism: "ENV" });
+      expect(step.evidence.join("\n")).toContain("ENV STEP_VAR=… OTHER=…");
       expect(v.get("HOSTNAME")!.source).toMatchObject({ kind: "container-runtime", mechanism: "hostname" });
+      expect(v.get("container")!.source).toMatchObject({
+        kind: "container-runtime",
+        mechanism: "container-env",
+      });
+      expect(r.out).not.toContain(SECRET);
     } finally {
       if (saved.c !== undefined) process.env.CONTAINER_HOST = saved.c;
       if (saved.d !== undefined) process.env.DOCKER_HOST = saved.d;

@@ -95,20 +95,18 @@ export default defineContainerResolver({
             },
           };
         }
-      } else if (
-        f.image &&
-        f.envFrom === "api" &&
-        imageValue !== value &&
-        !isRuntimeAdded(f, key, value, undefined)
-      ) {
+      } else if (f.image && imageValue !== value && !isRuntimeAdded(f, key, value, undefined)) {
         ans = {
           attribution: {
             kind: "container-run",
             mechanism: "create",
             confidence: "likely",
-            location: { resource: res, key: "Config.Env" },
+            location:
+              f.envFrom === "api" || !f.bundle
+                ? { resource: res, key: "Config.Env" }
+                : { resource: res, file: f.bundle.configPath },
             evidence: [
-              `in the container's Config.Env but ${imageValue === undefined ? "absent from" : "different in"} the image's Config.Env: set at create time (--env, --env-file or the API; ${f.engine === "docker" ? "Docker does not record which" : "no CreateCommand recorded"})`,
+              `in the container's ${f.envFrom === "api" ? "Config.Env" : "config.json"} but ${imageValue === undefined ? "absent from" : "different in"} the image's Config.Env: set at create time (--env, --env-file or the API; ${f.engine === "docker" ? "Docker does not record which" : f.envFrom === "api" ? "no CreateCommand recorded" : "no engine answered, so CreateCommand is unknown"})`,
             ],
           },
         };

@@ -13,6 +13,7 @@ import { type BundleInfo, findBundle, listRuntimeContainers } from "./bundle.js"
 import { containerBoundary, containerFromCgroup, runtimeArgs } from "./detect.js";
 import { type DockerContainer, EngineClient, type EngineEndpoint, engineEndpoints } from "./engine-api.js";
 import { splitEnvList } from "./oci.js";
+import { storedContainer, storedImage } from "./podman-storage.js";
 
 export interface EnvStep {
   key: string;
@@ -281,8 +282,24 @@ export async function collectContainerFacts(
       if (bundle.state?.pid) facts.pid = bundle.state.pid;
     }
     facts.bundle = bundle;
+    if (facts.envFrom === "oci-config") await addPodmanStorage(opts.fs, facts, issues);
   }
   return facts;
+}
+
+/** Without an engine: name, created time and the image's Env/history from podman's storage, when there. */
+async function addPodmanStorage(fs: HostFs, facts: ContainerFacts, issues: CollectionIssue[]): Promise<void> {
+  const m = /^(.*)\/overlay-containers\/[^/]+\/userdata\/?$/.exec(facts.bundle?.bundle ?? "");
+  if (!m?.[1]) return;
+  const graphroot = m[1];
+  const stored = await storedContainer(fs, graphroot, facts.id, issues);
+  if (!stored) return;
+  if (stored.name) facts.name = stored.name;
+  if (stored.created) facts.created = stored.created;
+  if (stored.imageId) {
+    const img = await storedImage(fs, graphroot, stored.imageId, issues);
+    if (img) facts.image = img;
+  }
 }
 
 /** The container facts for a resolve request (memoised per container), or undefined when not a container. */

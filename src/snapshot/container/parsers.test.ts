@@ -3,15 +3,18 @@
  * compose files, CreateCommand argv, ENV history steps, cgroup lines. Examples pin the formats; fast-check
  * properties check that none of them throws and that every issue is one line.
  */
+import type { Stats } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ProcessSnapshot } from "../../model/index.js";
+import type { HostFs } from "../host-fs.js";
 import { hasInterpolation, interpolate, parseCompose } from "./compose.js";
 import { parseCreateCommand } from "./create-command.js";
 import { containerBoundary, containerFromCgroup, runtimeArgs } from "./detect.js";
 import { entryMatches, parseEnvFile } from "./env-file.js";
 import { describeEnvStep, parseEnvStep } from "./facts.js";
 import { criInfo, parseCrunStatus, parseOciConfig, parseRuncState } from "./oci.js";
+import { storedContainer, storedImage } from "./podman-storage.js";
 
 const oneLine = (issues: ReadonlyArray<{ detail: string; subject: string }>) =>
   issues.every((i) => !i.detail.includes("\n") && i.detail.length < 300);
@@ -395,6 +398,78 @@ describe("detection from the host", () => {
         containerFromCgroup(lines);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+/** An in-memory HostFs holding a few files (only what the storage readers use). */
+function memFs(files: Record<string, string>): HostFs {
+  const notFound = () => Object.assign(new Error("ENOENT"), { code: "ENOENT" });
+  return {
+    root: "/",
+    resolve: (p) => p,
+    readFile: async (p) => {
+      if (!(p in files)) throw notFound();
+      return Buffer.from(files[p]!);
+    },
+    readTextIfExists: async (p) => files[p],
+    stat: async (p) => {
+      if (!(p in files)) throw notFound();
+      return { isFile: () => true } as Stats;
+    },
+    readdir: async () => [],
+    readlink: async () => {
+      throw notFound();
+    },
+    isReadable: async (p) => p in files,
+  } as unknown as HostFs;
+}
+
+describe("podman storage records (containers.json, image config big-data)", () => {
+  const img = "e".repeat(64);
+  const cfgPath = `/g/overlay-images/${img}/=${Buffer.from(`sha256:${img}`).toString("base64")}`;
+  it("reads the container's image and the image's Env and history", async () => {
+    const fs = memFs({
+      "/g/overlay-containers/containers.json": JSON.stringify([
+        { id: "c1", names: ["web"], image: img, created: "t" },
+      ]),
+      [cfgPath]: JSON.stringify({
+        created: "t0",
+        config: { Env: ["A=1", 5] },
+        history: [{ created_by: "ENV A=1", created: "t1" }, { created_by: "CMD x" }],
+      }),
+      "/g/overlay-images/images.json": JSON.stringify([{ id: img, names: ["localhost/app:1"] }]),
+    });
+    const issues: never[] = [];
+    expect(await storedContainer(fs, "/g", "c1", issues)).toEqual({
+      id: "c1",
+      name: "web",
+      imageId: img,
+      created: "t",
+    });
+    const i = await storedImage(fs, "/g", img, issues);
+    expect(i?.name).toBe("localhost/app:1");
+    expect([...i!.env]).toEqual([["A", "1"]]);
+    expect(i!.history.map((h) => [h.index, h.env.map((e) => e.key)])).toEqual([
+      [0, ["A"]],
+      [1, []],
+    ]);
+  });
+
+  it("never throws on arbitrary file contents", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 80 }), fc.json({ maxDepth: 3 })), async (text) => {
+        const fs = memFs({
+          "/g/overlay-containers/containers.json": text,
+          [cfgPath]: text,
+          "/g/overlay-images/images.json": text,
+        });
+        const issues: Array<{ detail: string; subject: string }> = [];
+        await storedContainer(fs, "/g", "c1", issues as never[]);
+        await storedImage(fs, "/g", img, issues as never[]);
+        return oneLine(issues);
+      }),
+      { numRuns: 200 },
     );
   });
 });
