@@ -185,10 +185,12 @@ function sameSource(a: SnapshotSource, b: SnapshotSource): boolean {
   return k(a) === k(b);
 }
 
-export function describeSource(s: SnapshotSource): string {
+export function describeSource(s: SnapshotSource, depth = 0): string {
   const where = s.file ? `${s.file}${s.line !== undefined ? `:${s.line}` : ""}` : (s.resource ?? "");
-  const kind = s.mechanism ? `${s.kind}:${s.mechanism}` : s.kind;
-  return where ? `${kind} ${where}` : kind;
+  const kind = s.mechanism ? `${s.kind}:${s.mechanism}` : s.from ? `${s.kind} from ${s.from}` : s.kind;
+  const own = where ? `${kind} ${where}` : kind;
+  // A Go setting from the environment: say who put the variable there.
+  return s.origin && depth < 2 ? `${own} ← ${describeSource(s.origin, depth + 1)}` : own;
 }
 
 const side = (e: SnapshotEntry): DriftSide => ({ value: e.value, masked: e.masked, source: e.source });

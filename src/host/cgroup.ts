@@ -291,6 +291,16 @@ export const cgroupCheck = defineHostCheck({
         ? `, GOMAXPROCS ${g.predicted}`
         : `, GOMAXPROCS ${g.goBefore125} (Go < 1.25) / ${g.go125AndLater} (Go ≥ 1.25)`
       : "";
-    return { summary: `${layout}, ${lim}${gText}`, facts, findings, issues };
+    // No cgroup mounts, or the process's cgroups unreadable: the CPU limit could not be established.
+    const unknown = layout === "none" || membership.length === 0;
+    return {
+      summary: unknown
+        ? `${layout === "none" ? "no cgroup mounts found" : layout}, CPU limit unknown${gText}`
+        : `${layout}, ${lim}${gText}`,
+      facts,
+      findings,
+      issues,
+      ...(unknown ? { status: "unknown" as const } : {}),
+    };
   },
 });

@@ -39,6 +39,24 @@ describe("host fixtures", () => {
     for (const c of hostChecks) expect(ids, c.meta.id).toContain(c.meta.id);
   });
 
+  it("an empty root gives collection issues and `unknown`, never an exception", async () => {
+    const empty = await mkdtemp(path.join(tmpdir(), "envtrace-host-empty-"));
+    temps.push(empty);
+    const report = await runHostChecks({ root: empty, pid: 1, env: {} });
+    expect(Object.fromEntries(report.checks.map((c) => [c.dimension, c.status]))).toEqual({
+      kernel: "unknown",
+      cgroup: "unknown",
+      selinux: "ok", // not present
+      shells: "unknown",
+      glibc: "unknown",
+      hardening: "unknown",
+    });
+    expect(report.go).toBeNull(); // a fixture root never runs `go version`
+    for (const c of report.checks)
+      if (c.dimension !== "selinux") expect(c.issues.length, c.id).toBeGreaterThan(0);
+    expect(report.checks.find((c) => c.dimension === "selinux")!.facts.mode).toBe("not present");
+  });
+
   it.each(cases)("%s/%s", async (id, name) => {
     let root = path.join(ROOT, id, name);
     const exp = JSON.parse(await readFile(path.join(root, "expected.json"), "utf8")) as Expected;

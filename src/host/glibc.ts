@@ -181,7 +181,7 @@ export const glibcCheck = defineHostCheck({
         code: "ENOENT",
         detail: "no glibc found in the usual library directories",
       });
-      return { summary: "unknown", facts, findings, issues };
+      return { summary: "unknown", facts, findings, issues, status: "unknown" };
     }
     const bin = await binaryNeeds(ctx, issues);
     if (bin) {

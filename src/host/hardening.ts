@@ -57,6 +57,7 @@ export const hardeningCheck = defineHostCheck({
     } catch (err) {
       return {
         summary: "unknown (status unreadable)",
+        status: "unknown",
         facts: {},
         findings: [],
         issues: [issueFromError(file, err)],

@@ -59,15 +59,11 @@ async function goCommand(bin: string, args: string[], env: NodeJS.ProcessEnv): P
   }
 }
 
-function statusOf(
-  findings: readonly Finding[],
-  issues: readonly CollectionIssue[],
-  hadFacts: boolean,
-): HostStatus {
+function statusOf(findings: readonly Finding[], unknown: boolean): HostStatus {
   const worst = Math.max(-1, ...findings.map((f) => SEVERITY_RANK[f.severity]));
   if (worst >= SEVERITY_RANK.medium) return "fail";
   if (worst >= 0) return "warn";
-  return !hadFacts && issues.length > 0 ? "unknown" : "ok";
+  return unknown ? "unknown" : "ok";
 }
 
 async function existing(
@@ -163,6 +159,7 @@ export async function runHostChecks(opts: HostOptions): Promise<HostReport> {
       // A check bug must not abort the report: record it and go on.
       outcome = {
         summary: "error",
+        status: "unknown",
         facts: {},
         findings: [],
         issues: [
@@ -174,12 +171,13 @@ export async function runHostChecks(opts: HostOptions): Promise<HostReport> {
         ],
       };
     }
+    const { status, ...rest } = outcome;
     checks.push({
       id: check.meta.id,
       dimension: check.meta.dimension,
       title: check.meta.title,
-      status: statusOf(outcome.findings, outcome.issues, Object.keys(outcome.facts).length > 0),
-      ...outcome,
+      status: statusOf(outcome.findings, status === "unknown"),
+      ...rest,
     });
   }
   return {

@@ -54,11 +54,11 @@ export const kernelCheck = defineHostCheck({
         code: "ENOENT",
         detail: "kernel release unknown",
       });
-      return { summary: "unknown", facts, findings, issues };
+      return { summary: "unknown", facts, findings, issues, status: "unknown" };
     }
     if (!version) {
       issues.push({ subject: "/proc/sys/kernel/osrelease", code: "PARSE", detail: "not a kernel version" });
-      return { summary: `${release} (unparsed)`, facts, findings, issues };
+      return { summary: `${release} (unparsed)`, facts, findings, issues, status: "unknown" };
     }
     facts.version = formatKernel(version);
     if (!ctx.go) {

@@ -166,7 +166,7 @@ export const shellsCheck = defineHostCheck({
     if (passwd === undefined) {
       if (issues.length === 0)
         issues.push({ subject: "/etc/passwd", code: "ENOENT", detail: "no user database to read" });
-      return { summary: "unknown", facts: {}, findings, issues };
+      return { summary: "unknown", facts: {}, findings, issues, status: "unknown" };
     }
     const listed = shellsText !== undefined ? parseEtcShells(shellsText) : undefined;
     const users = parsePasswd(passwd).filter((u) => isLoginShell(u.shell));

@@ -54,9 +54,11 @@ export interface HostCheckOutcome {
   facts: Record<string, unknown>;
   findings: Finding[];
   issues: CollectionIssue[];
+  /** `unknown` when the dimension could not be established; otherwise derived from the findings. */
+  status?: "unknown";
 }
 
-export interface HostCheckResult extends HostCheckOutcome {
+export interface HostCheckResult extends Omit<HostCheckOutcome, "status"> {
   id: string;
   dimension: string;
   title: string;
