@@ -14,6 +14,7 @@ import { issueFromError } from "../../snapshot/host-fs.js";
 import { escapeModulePath, unescapeModulePath } from "./escape.js";
 import { type GoSumFile, type GoSumIndex, indexGoSum, parseGoSum } from "./gosum.js";
 import { goModHash } from "./hash1.js";
+import { HashPool } from "./pool.js";
 import { hashDir, hashZip, type ZipHashResult } from "./ziphash.js";
 
 /**
@@ -179,154 +180,159 @@ export async function verifyModcache(opts: VerifyOptions): Promise<VerifyReport>
   const seen = new Set(cached.map((c) => `${c.module}@${c.version}`));
   let zips = 0;
   let zipBytes = 0;
+  const workers = new HashPool();
 
-  await pool(cached, opts.concurrency ?? 4, async (c) => {
-    const key = `${c.module}@${c.version}`;
-    const rel = (ext: string) => `${c.base}${ext}`;
-    const sumLines = (part: "zip" | "go.mod") =>
-      gosums.flatMap((g) => (part === "zip" ? g.index.tree : g.index.goMod).get(key) ?? []);
-    const sumFileOf = (line: number, file: string) => `${file}:${line}`;
+  try {
+    await pool(cached, opts.concurrency ?? workers.size * 2, async (c) => {
+      const key = `${c.module}@${c.version}`;
+      const rel = (ext: string) => `${c.base}${ext}`;
+      const sumLines = (part: "zip" | "go.mod") =>
+        gosums.flatMap((g) => (part === "zip" ? g.index.tree : g.index.goMod).get(key) ?? []);
+      const sumFileOf = (line: number, file: string) => `${file}:${line}`;
 
-    let mod: Buffer | undefined;
-    if (c.hasMod) {
-      try {
-        mod = await fsp.readFile(rel(".mod"));
-      } catch (err) {
-        issues.push(issueFromError(rel(".mod"), err));
+      let mod: Buffer | undefined;
+      if (c.hasMod) {
+        try {
+          mod = await fsp.readFile(rel(".mod"));
+        } catch (err) {
+          issues.push(issueFromError(rel(".mod"), err));
+        }
       }
-    }
-    if (mod !== undefined) {
-      const modH1 = goModHash(mod);
+      if (mod !== undefined) {
+        const modH1 = goModHash(mod);
+        for (const g of gosums) {
+          const lines = g.index.goMod.get(key) ?? [];
+          if (lines.length > 0 && !lines.some((l) => l.hash === modH1)) {
+            for (const l of lines) {
+              mismatches.push({
+                kind: "gosum-mismatch",
+                part: "go.mod",
+                module: c.module,
+                version: c.version,
+                files: [sumFileOf(l.line, g.file.file), rel(".mod")],
+                expected: l.hash,
+                actual: modH1,
+              });
+            }
+          }
+        }
+      }
+      if (!c.hasZip) return;
+
+      let zh: ZipHashResult;
+      try {
+        zh = await hashZip(rel(".zip"), `${c.module}@${c.version}/go.mod`, workers);
+      } catch (err) {
+        mismatches.push({
+          kind: "unreadable-zip",
+          module: c.module,
+          version: c.version,
+          files: [rel(".zip")],
+          confirmedBy: [err instanceof Error ? err.message.split("\n")[0]! : String(err)],
+        });
+        return;
+      }
+      zips++;
+      zipBytes += zh.bytes;
+
+      let ziphash: string | undefined;
+      if (c.hasZiphash) {
+        try {
+          ziphash = (await fsp.readFile(rel(".ziphash"), "utf8")).trim();
+        } catch (err) {
+          issues.push(issueFromError(rel(".ziphash"), err));
+        }
+      } else {
+        issues.push({
+          subject: rel(".ziphash"),
+          code: "ENOENT",
+          detail: "no .ziphash next to the zip (an interrupted download; the go command rehashes it)",
+        });
+      }
+      let dirH1: string | undefined;
+      const dir = path.join(opts.gomodcache, `${escapeModulePath(c.module)}@${escapeModulePath(c.version)}`);
+      if (opts.dirs ?? true) {
+        try {
+          if ((await fsp.stat(dir)).isDirectory()) dirH1 = await hashDir(dir, `${c.module}@${c.version}`);
+        } catch (err) {
+          if ((err as { code?: string }).code !== "ENOENT") issues.push(issueFromError(dir, err, "hash"));
+        }
+      }
+      const treeLines = sumLines("zip");
+      const sides = (h: string) => {
+        const by: string[] = [];
+        if (treeLines.some((l) => l.hash === h)) by.push("go.sum");
+        if (dirH1 === h) by.push("extracted-dir");
+        return by;
+      };
+
+      let trusted = zh.h1;
+      if (ziphash !== undefined && ziphash !== zh.h1) {
+        const forZip = sides(zh.h1);
+        const forZiphash = sides(ziphash);
+        if (forZip.length > 0 && forZiphash.length === 0) {
+          mismatches.push({
+            kind: "tampered-ziphash",
+            module: c.module,
+            version: c.version,
+            files: [rel(".ziphash")],
+            expected: ziphash,
+            actual: zh.h1,
+            confirmedBy: forZip,
+          });
+        } else {
+          trusted = ziphash;
+          mismatches.push({
+            kind: "tampered-zip",
+            module: c.module,
+            version: c.version,
+            files: [rel(".zip")],
+            expected: ziphash,
+            actual: zh.h1,
+            confirmedBy: forZiphash,
+          });
+        }
+      }
       for (const g of gosums) {
-        const lines = g.index.goMod.get(key) ?? [];
-        if (lines.length > 0 && !lines.some((l) => l.hash === modH1)) {
+        const lines = g.index.tree.get(key) ?? [];
+        if (lines.length > 0 && !lines.some((l) => l.hash === zh.h1)) {
           for (const l of lines) {
             mismatches.push({
               kind: "gosum-mismatch",
-              part: "go.mod",
+              part: "zip",
               module: c.module,
               version: c.version,
-              files: [sumFileOf(l.line, g.file.file), rel(".mod")],
+              files: [sumFileOf(l.line, g.file.file), rel(".zip")],
               expected: l.hash,
-              actual: modH1,
+              actual: zh.h1,
             });
           }
         }
       }
-    }
-    if (!c.hasZip) return;
-
-    let zh: ZipHashResult;
-    try {
-      zh = await hashZip(rel(".zip"), `${c.module}@${c.version}/go.mod`);
-    } catch (err) {
-      mismatches.push({
-        kind: "unreadable-zip",
-        module: c.module,
-        version: c.version,
-        files: [rel(".zip")],
-        confirmedBy: [err instanceof Error ? err.message.split("\n")[0]! : String(err)],
-      });
-      return;
-    }
-    zips++;
-    zipBytes += zh.bytes;
-
-    let ziphash: string | undefined;
-    if (c.hasZiphash) {
-      try {
-        ziphash = (await fsp.readFile(rel(".ziphash"), "utf8")).trim();
-      } catch (err) {
-        issues.push(issueFromError(rel(".ziphash"), err));
-      }
-    } else {
-      issues.push({
-        subject: rel(".ziphash"),
-        code: "ENOENT",
-        detail: "no .ziphash next to the zip (an interrupted download; the go command rehashes it)",
-      });
-    }
-    let dirH1: string | undefined;
-    const dir = path.join(opts.gomodcache, `${escapeModulePath(c.module)}@${escapeModulePath(c.version)}`);
-    if (opts.dirs ?? true) {
-      try {
-        if ((await fsp.stat(dir)).isDirectory()) dirH1 = await hashDir(dir, `${c.module}@${c.version}`);
-      } catch (err) {
-        if ((err as { code?: string }).code !== "ENOENT") issues.push(issueFromError(dir, err, "hash"));
-      }
-    }
-    const treeLines = sumLines("zip");
-    const sides = (h: string) => {
-      const by: string[] = [];
-      if (treeLines.some((l) => l.hash === h)) by.push("go.sum");
-      if (dirH1 === h) by.push("extracted-dir");
-      return by;
-    };
-
-    let trusted = zh.h1;
-    if (ziphash !== undefined && ziphash !== zh.h1) {
-      const forZip = sides(zh.h1);
-      const forZiphash = sides(ziphash);
-      if (forZip.length > 0 && forZiphash.length === 0) {
+      if (dirH1 !== undefined && dirH1 !== trusted) {
         mismatches.push({
-          kind: "tampered-ziphash",
+          kind: "dir-modified",
           module: c.module,
           version: c.version,
-          files: [rel(".ziphash")],
-          expected: ziphash,
-          actual: zh.h1,
-          confirmedBy: forZip,
+          files: [dir],
+          expected: trusted,
+          actual: dirH1,
         });
-      } else {
-        trusted = ziphash;
+      }
+      if (mod !== undefined && zh.goMod !== undefined && !mod.equals(zh.goMod)) {
         mismatches.push({
-          kind: "tampered-zip",
+          kind: "mod-mismatch",
           module: c.module,
           version: c.version,
-          files: [rel(".zip")],
-          expected: ziphash,
-          actual: zh.h1,
-          confirmedBy: forZiphash,
+          files: [rel(".mod"), `${rel(".zip")}#${c.module}@${c.version}/go.mod`],
+          expected: goModHash(zh.goMod),
+          actual: goModHash(mod),
         });
       }
-    }
-    for (const g of gosums) {
-      const lines = g.index.tree.get(key) ?? [];
-      if (lines.length > 0 && !lines.some((l) => l.hash === zh.h1)) {
-        for (const l of lines) {
-          mismatches.push({
-            kind: "gosum-mismatch",
-            part: "zip",
-            module: c.module,
-            version: c.version,
-            files: [sumFileOf(l.line, g.file.file), rel(".zip")],
-            expected: l.hash,
-            actual: zh.h1,
-          });
-        }
-      }
-    }
-    if (dirH1 !== undefined && dirH1 !== trusted) {
-      mismatches.push({
-        kind: "dir-modified",
-        module: c.module,
-        version: c.version,
-        files: [dir],
-        expected: trusted,
-        actual: dirH1,
-      });
-    }
-    if (mod !== undefined && zh.goMod !== undefined && !mod.equals(zh.goMod)) {
-      mismatches.push({
-        kind: "mod-mismatch",
-        module: c.module,
-        version: c.version,
-        files: [rel(".mod"), `${rel(".zip")}#${c.module}@${c.version}/go.mod`],
-        expected: goModHash(zh.goMod),
-        actual: goModHash(mod),
-      });
-    }
-  });
+    });
+  } finally {
+    await workers.close();
+  }
 
   const order = (m: Mismatch) => `${m.module}\0${m.version}\0${m.kind}\0${m.files.join("\0")}`;
   mismatches.sort((a, b) => cmp(order(a), order(b)));

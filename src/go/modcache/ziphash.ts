@@ -9,8 +9,10 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
+import { inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { type HashedFile, hash1, sha256Hex } from "./hash1.js";
+import type { EntrySpan, HashPool } from "./pool.js";
 
 export interface ZipHashResult {
   h1: string;
@@ -21,6 +23,8 @@ export interface ZipHashResult {
   goMod?: Buffer;
 }
 
+/** Go refuses module zips above 500 MiB uncompressed (mod.md zip size constraints). */
+const MAX_ENTRY = 500 << 20;
 /** Go refuses go.mod files above 16 MiB (mod.md zip size constraints); we stop capturing there too. */
 const MAX_GOMOD = 16 << 20;
 
@@ -34,12 +38,93 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
   });
 }
 
+/** Zips up to this size are read whole and their entries inflated from memory (fast path). */
+const IN_MEMORY_MAX = 64 << 20;
+
+function entriesOf(zf: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  return new Promise((resolve, reject) => {
+    const out: yauzl.Entry[] = [];
+    zf.on("error", reject);
+    zf.on("entry", (e: yauzl.Entry) => {
+      out.push(e);
+      zf.readEntry();
+    });
+    zf.on("end", () => resolve(out));
+    zf.readEntry();
+  });
+}
+
 /**
- * Hashes every entry of the zip at `file`. `goModName` (e.g. `example.com/m@v1.0.0/go.mod`) selects the
+ * The fast path: yauzl reads the central directory and local headers from memory; the entries are
+ * inflated and hashed by the worker pool (all cores), or in this thread when no pool is given.
+ */
+export async function hashZipBuffer(
+  buf: Buffer,
+  goModName?: string,
+  pool?: HashPool,
+): Promise<Omit<ZipHashResult, "bytes">> {
+  const zf = await yauzl.fromBufferPromise(buf, {
+    lazyEntries: true,
+    decodeStrings: false,
+    validateEntrySizes: true,
+  });
+  const entries = await entriesOf(zf);
+  const wanted = goModName ? Buffer.from(goModName) : undefined;
+  const spans: EntrySpan[] = [];
+  const names: Buffer[] = [];
+  let want = -1;
+  for (const [i, entry] of entries.entries()) {
+    if (entry.isEncrypted()) throw new Error("encrypted zip entry");
+    const { fileDataStart } = await zf.readLocalFileHeaderPromise(entry, { minimal: true });
+    const end = fileDataStart + entry.compressedSize;
+    if (end > buf.length) throw new Error("zip entry data beyond end of file");
+    if (entry.uncompressedSize > MAX_ENTRY) throw new Error("zip entry larger than Go allows");
+    const name = Buffer.from(entry.fileName as unknown as Buffer);
+    if (wanted && name.equals(wanted) && entry.uncompressedSize <= MAX_GOMOD) want = i;
+    names.push(name);
+    spans.push([fileDataStart, end, entry.compressionMethod, entry.uncompressedSize]);
+  }
+  const r = pool ? await pool.hash(buf, spans, want) : hashSpans(buf, spans, want);
+  const files = names.map((name, i) => ({ name, sha256: r.digests[i]! }));
+  const out: Omit<ZipHashResult, "bytes"> = { h1: hash1(files), files };
+  if (r.keep !== undefined) out.goMod = r.keep;
+  return out;
+}
+
+function hashSpans(buf: Buffer, spans: EntrySpan[], want: number): { digests: string[]; keep?: Buffer } {
+  const digests: string[] = [];
+  let keep: Buffer | undefined;
+  for (const [i, [s, e, m, size]] of spans.entries()) {
+    const raw = buf.subarray(s, e);
+    let data: Buffer;
+    if (m === 0) data = raw;
+    else if (m === 8) data = inflateRawSync(raw, { maxOutputLength: Math.max(1, size + 1) });
+    else throw new Error(`unsupported zip compression method ${m}`);
+    if (data.length !== size) throw new Error("zip entry size does not match its header");
+    digests.push(sha256Hex(data));
+    if (i === want) keep = Buffer.from(data);
+  }
+  return keep ? { digests, keep } : { digests };
+}
+
+/**
+ * Hashes every entry of the zip at `file` (in memory up to 64 MiB, streamed above). `goModName` (e.g. `example.com/m@v1.0.0/go.mod`) selects the
  * entry whose bytes are returned as `goMod`. Rejects on a corrupt or truncated archive.
  */
-export async function hashZip(file: string, goModName?: string): Promise<ZipHashResult> {
+export async function hashZip(file: string, goModName?: string, pool?: HashPool): Promise<ZipHashResult> {
   const { size } = await fsp.stat(file);
+  if (size <= IN_MEMORY_MAX) {
+    return { ...(await hashZipBuffer(await fsp.readFile(file), goModName, pool)), bytes: size };
+  }
+  return hashZipStreaming(file, size, goModName);
+}
+
+/** The streaming path for large zips (toolchain modules): memory bounded by one chunk per entry. */
+export async function hashZipStreaming(
+  file: string,
+  size: number,
+  goModName?: string,
+): Promise<ZipHashResult> {
   const zf = await openZip(file);
   const wanted = goModName ? Buffer.from(goModName) : undefined;
   const files: HashedFile[] = [];
