@@ -407,13 +407,13 @@ function memFs(files: Record<string, string>): HostFs {
   const notFound = () => Object.assign(new Error("ENOENT"), { code: "ENOENT" });
   return {
     root: "/",
-    resolve: (p) => p,
-    readFile: async (p) => {
+    resolve: (p: string) => p,
+    readFile: async (p: string) => {
       if (!(p in files)) throw notFound();
       return Buffer.from(files[p]!);
     },
-    readTextIfExists: async (p) => files[p],
-    stat: async (p) => {
+    readTextIfExists: async (p: string) => files[p],
+    stat: async (p: string) => {
       if (!(p in files)) throw notFound();
       return { isFile: () => true } as Stats;
     },
@@ -421,7 +421,7 @@ function memFs(files: Record<string, string>): HostFs {
     readlink: async () => {
       throw notFound();
     },
-    isReadable: async (p) => p in files,
+    isReadable: async (p: string) => p in files,
   } as unknown as HostFs;
 }
 
