@@ -1505,8 +1505,8 @@ function memoKey(req: ShellAnalysisRequest): string {
     e("BASH_ENV"),
     // PATH (and the SSH markers bash's plan reads) change evaluated values and the plan itself.
     e("PATH"),
-    e("SSH_CLIENT") === "\u0000" ? "" : "ssh",
-    e("SHLVL"),
+    // SHLVL only matters to bash's sshd rule, so it splits the memo only when SSH_CLIENT is set.
+    e("SSH_CLIENT") === "\u0000" && e("SSH2_CLIENT") === "\u0000" ? "" : `ssh:${e("SHLVL")}`,
     String(req.uid ?? ""),
   ].join("\u0001");
 }
