@@ -8,9 +8,9 @@
 import { createHash } from "node:crypto";
 import {
   createReadStream,
+  createWriteStream,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   rmSync,
   statSync,
   writeFileSync,
