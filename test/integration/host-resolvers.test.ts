@@ -143,10 +143,12 @@ describe.skipIf(!canRun)("host resolvers against real su, login, sudo, sshd and 
     const passwd = `${readFileSync("/etc/passwd", "utf8").replace(/\n?$/, "\n")}envt:x:${st.uid}:${st.uid}:envtrace test:${st.home}:/bin/sh\n`;
     writeFileSync(`${T}/etc/passwd`, passwd);
     st.passwdLine = passwd.split("\n").findIndex((l) => l.startsWith("envt:")) + 1;
-    writeFileSync(
-      `${T}/etc/shadow`,
-      `${readFileSync("/etc/shadow", "utf8").replace(/\n?$/, "\n")}envt:*:19000:0:99999:7:::\n`,
-    );
+    // No password hashes are copied: every account (and the test user) gets a locked `*` entry.
+    const names = passwd
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(":")[0]);
+    writeFileSync(`${T}/etc/shadow`, names.map((n) => `${n}:*:19000:0:99999:7:::\n`).join(""));
     chmodSync(`${T}/etc/shadow`, 0o640);
     writeFileSync(
       `${T}/etc/group`,
