@@ -211,11 +211,15 @@ describe("bash modes and edge cases", () => {
   it("eval and sourcing a computed path are recorded as opaque sites", async () => {
     const root = join(tmp, "opaque");
     mkdirSync(join(root, "home/u"), { recursive: true });
-    writeFileSync(join(root, "home/u/.bashrc"), 'eval "$(pyenv init -)"\n. "$(brew --prefix)/etc/x.sh"\n');
+    writeFileSync(
+      join(root, "home/u/.bashrc"),
+      'eval "$(pyenv init -)"\n. "$(brew --prefix)/etc/x.sh"\nwhile read -r l; do export "$l"; done < ~/.env\n',
+    );
     const a = await analyze(root, "bash", { login: false, interactive: true });
     expect(a.opaque?.map((o) => [o.what, o.location.line])).toEqual([
       ["eval", 1],
       ["source-computed", 2],
+      ["export-computed", 3],
     ]);
   });
 });

@@ -162,7 +162,7 @@ type Flow = "normal" | "return" | "exit";
 /** A place that may set variables the analyser cannot see (`eval`, sourcing a computed path). */
 export interface OpaqueSite {
   location: FileLocation;
-  what: "eval" | "source-computed";
+  what: "eval" | "source-computed" | "export-computed";
 }
 
 class Simulation {
@@ -905,6 +905,9 @@ class Simulation {
           expression: c.text,
           append: false,
         });
+      } else if (c.type !== "word" && c.type !== "variable_name" && exportOn) {
+        // `export "$line"` (a loop over an env file): the name itself is computed.
+        this.opaque.push({ location: ctx.fixed ?? loc(ctx.file, c), what: "export-computed" });
       } else if (c.type === "variable_name") {
         if (local && this.locals.length > 0) {
           this.locals[this.locals.length - 1]!.set(c.text, { value: "", exported: exportOn, pending: [] });

@@ -138,6 +138,16 @@ describe("bash resolver", () => {
     expect(out.get("FROM_MORE")!.attribution.location).toMatchObject({ file: "/home/u/more.sh", line: 1 });
   });
 
+  it("a key no file assigns, after a computed eval: possible, with the eval as candidate", async () => {
+    const a = snapshot(250, ["bash", "-i"], "/usr/bin/bash", BASE);
+    const out = await resolveWith(bash, `${FIX}bash/opaque`, request(a, { PYENV_SHELL: "bash" }));
+    expect(out.get("PYENV_SHELL")!.attribution).toMatchObject({
+      kind: "shell",
+      confidence: "possible",
+      candidates: [{ file: "/home/u/.bashrc", line: 2 }],
+    });
+  });
+
   it("reports analysis issues (a cycle) once through the context", async () => {
     const issues: CollectionIssue[] = [];
     const ctx = context(`${FIX}bash/cycle`, issues);
