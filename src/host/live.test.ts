@@ -194,6 +194,13 @@ describe("envtrace host CLI", () => {
     expect(r.stdout).toMatch(/^ENVT-HOST-006\s+hardening\s+ok/m);
   });
 
+  it("names a pid that does not exist in one line, exit 2", async () => {
+    const r = await runCli(["host", "--pid", "999999999", "--go-version", "1.22"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^envtrace: no process with pid 999999999/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
   it("rejects a bad --go-version with one line and exit 2", async () => {
     const r = await runCli(["host", "--go-version", "latest", "--pid", "1"]);
     expect(r.code).toBe(2);

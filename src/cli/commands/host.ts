@@ -47,9 +47,16 @@ export const hostCommand: CliCommand = {
             });
           }
         }
+        const fs = createHostFs(o.root ?? "/");
         let pid: number = o.pid;
         if (pid === undefined) {
-          pid = (await defaultSubject(new ProcReader(createHostFs(o.root ?? "/")), io.pid)).subjectPid;
+          pid = (await defaultSubject(new ProcReader(fs), io.pid)).subjectPid;
+        } else if (fs.root === "/") {
+          try {
+            await fs.stat(`/proc/${pid}`);
+          } catch {
+            throw new EnvtraceError("NO_SUCH_PROCESS", { pid });
+          }
         }
         const report = await runHostChecks({
           root: o.root,
