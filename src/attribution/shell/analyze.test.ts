@@ -181,6 +181,11 @@ describe("bash modes and edge cases", () => {
     expect(a.final.get("SINGLE")!.value).toBe("$HOME");
   });
 
+  it("an unconditional exit ends the startup: no later statement or file runs", async () => {
+    const a = await analyze(`${FIX}bash/exit`, "bash", { login: false, interactive: true });
+    expect([...a.final.keys()]).toEqual(["BEFORE_EXIT"]);
+  });
+
   it("a source cycle gives a CYCLE issue and the files are read once", async () => {
     const a = await analyze(`${FIX}bash/cycle`, "bash", { login: false, interactive: true });
     expect(a.issues.map((i) => [i.code, i.subject])).toContainEqual(["CYCLE", "/home/u/.bash_aliases:2"]);

@@ -521,6 +521,8 @@ class Simulation {
     };
     try {
       const flow = await this.block(tree.rootNode.children, ctx);
+      // An unconditional `exit` ends the shell: no later startup file runs.
+      if (flow === "exit") this.stopped = true;
       return flow === "exit" ? "exit" : "normal";
     } finally {
       this.sourceStack.pop();
