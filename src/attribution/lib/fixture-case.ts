@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { ExplainSession } from "../../explain.js";
 import { isFileLocation } from "../../model/index.js";
 
@@ -70,7 +71,7 @@ export async function checkFixtureCase(dir: string): Promise<{ mismatches: strin
 
 /** The case directories of one resolver: `test/fixtures/<kind>/<id>/<case>/` holding an expected.json. */
 export function fixtureCases(kind: string, id: string): string[] {
-  const dir = path.resolve(import.meta.dirname, "../../../test/fixtures", kind, id);
+  const dir = fileURLToPath(new URL(`../../../test/fixtures/${kind}/${id}/`, import.meta.url));
   return readdirSync(dir)
     .sort()
     .map((c) => path.join(dir, c));
