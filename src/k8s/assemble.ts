@@ -27,6 +27,7 @@ import {
   isValidEnvName,
   type MaybeValue,
   resourceFieldValue,
+  type ServiceLinkVar,
   serviceLinkVars,
 } from "./kubelet.js";
 import type { Positions } from "./load.js";
@@ -199,6 +200,67 @@ function ownerActor(a: Attribution, owners: readonly FieldOwner[], where: string
   );
   for (const other of owners.slice(1))
     a.evidence.push(`also owned by ${other.manager} (${other.operation ?? "?"})`);
+}
+
+interface LinkCache {
+  vars: ServiceLinkVar[];
+  byKey: Map<string, ServiceLinkVar>;
+  slots: Map<string, Slot>;
+}
+const linkCache = new WeakMap<ObjectIndex, Map<string, LinkCache>>();
+
+/** Service-link variables and their slots, computed once per index, namespace and setting. */
+function serviceLinks(index: ObjectIndex, ns: string, enabled: boolean, byDefault: boolean): LinkCache {
+  let perIndex = linkCache.get(index);
+  if (!perIndex) {
+    perIndex = new Map();
+    linkCache.set(index, perIndex);
+  }
+  const cacheKey = `${ns}\0${enabled}\0${byDefault}`;
+  const hit = perIndex.get(cacheKey);
+  if (hit) return hit;
+  const vars = serviceLinkVars(
+    ns,
+    enabled,
+    index.list("Service", ns),
+    index.get("Service", "default", "kubernetes"),
+  );
+  const slots = new Map<string, Slot>();
+  for (const v of vars) {
+    const svcRef = v.service
+      ? objectRef("Service", nsOf(v.service), v.service.metadata.name)
+      : "Service/default/kubernetes";
+    const loc: Attribution["location"] = { resource: svcRef };
+    if (v.service?.pos) {
+      loc.file = v.service.pos.file;
+      loc.line = v.service.pos.line;
+    }
+    const notes: string[] = [];
+    if (v.value === null)
+      notes.push(`${UNKNOWN_NOTE}: present at run time; the cluster IP is assigned by the API server`);
+    slots.set(v.key, {
+      value: v.value,
+      withheld: false,
+      notes,
+      attribution: {
+        kind: "k8s-service-link",
+        mechanism: v.master ? "master-service" : "enableServiceLinks",
+        location: loc,
+        confidence: v.service ? "certain" : "likely",
+        evidence: [
+          v.master
+            ? "the kubelet always adds the master service's variables, even with enableServiceLinks: false"
+            : `enableServiceLinks is ${byDefault ? "unset (default true)" : "true"}: the kubelet adds variables for every Service in namespace ${ns}`,
+          ...(v.service
+            ? []
+            : ["no kubernetes Service among the inputs: names assume its default port 443 (https)"]),
+        ],
+      },
+    });
+  }
+  const out = { vars, byKey: new Map(vars.map((v) => [v.key, v])), slots };
+  perIndex.set(cacheKey, out);
+  return out;
 }
 
 export function assembleContainer(input: AssembleInput): ContainerEnv {
@@ -444,9 +506,9 @@ export function assembleContainer(input: AssembleInput): ContainerEnv {
   // 2. env, in declaration order, with expansion against what is set so far and the service variables.
   const enableServiceLinks = podSpec.enableServiceLinks !== false;
   const services = index.list("Service", ns);
-  const master = index.get("Service", "default", "kubernetes");
-  const linkVars = serviceLinkVars(ns, enableServiceLinks, services, master);
-  const serviceMap = new Map(linkVars.map((v) => [v.key, v]));
+  const links = serviceLinks(index, ns, enableServiceLinks, podSpec.enableServiceLinks === undefined);
+  const linkVars = links.vars;
+  const serviceMap = links.byKey;
   const lookup = (name: string): { found: boolean; value: MaybeValue; withheld?: boolean } => {
     const s = slots.get(name);
     if (s) return { found: true, value: s.withheld ? null : s.value, withheld: s.withheld };
@@ -676,41 +738,12 @@ export function assembleContainer(input: AssembleInput): ContainerEnv {
     put(name, { value, withheld, attribution, notes });
   }
 
-  // 3. service links for keys not set by envFrom/env.
+  // 3. service links for keys not set by envFrom/env (attributions shared per namespace: read-only).
   const linkKeys: string[] = [];
   for (const v of linkVars) {
     if (slots.has(v.key)) continue;
     linkKeys.push(v.key);
-    const svcRef = v.service
-      ? objectRef("Service", nsOf(v.service), v.service.metadata.name)
-      : "Service/default/kubernetes";
-    const loc: Attribution["location"] = { resource: svcRef };
-    if (v.service?.pos) {
-      loc.file = v.service.pos.file;
-      loc.line = v.service.pos.line;
-    }
-    const notes: string[] = [];
-    if (v.value === null)
-      notes.push(`${UNKNOWN_NOTE}: present at run time; the cluster IP is assigned by the API server`);
-    slots.set(v.key, {
-      value: v.value,
-      withheld: false,
-      notes,
-      attribution: {
-        kind: "k8s-service-link",
-        mechanism: v.master ? "master-service" : "enableServiceLinks",
-        location: loc,
-        confidence: v.service ? "certain" : "likely",
-        evidence: [
-          v.master
-            ? "the kubelet always adds the master service's variables, even with enableServiceLinks: false"
-            : `enableServiceLinks is ${podSpec.enableServiceLinks === undefined ? "unset (default true)" : "true"}: the kubelet adds variables for every Service in namespace ${ns}`,
-          ...(v.service
-            ? []
-            : ["no kubernetes Service among the inputs: names assume its default port 443 (https)"]),
-        ],
-      },
-    });
+    slots.set(v.key, links.slots.get(v.key)!);
   }
 
   // 4. After exec: env files sourced by the container's shell script (init container or Vault agent).

@@ -170,7 +170,7 @@ describe("init-env-file/sourced (init container env file, Vault agent template, 
   it("masks a literal token and reports C-0012 without the value", () => {
     const t = v(r, "GITHUB_TOKEN");
     expect(isSecretValue(t.value)).toBe(true);
-    expect(String(t.value)).toBe("ghp_********");
+    expect(String(t.value)).toMatch(/^ghp_\*{4,}/);
     expect(r.findings.map((f) => [f.id, f.key])).toEqual(
       expect.arrayContaining([
         ["ENVT-K8S-001", "GITHUB_TOKEN"],

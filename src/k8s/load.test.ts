@@ -89,3 +89,32 @@ describe("loadManifest", () => {
     );
   });
 });
+
+describe("JSON fast path", () => {
+  it("keeps lines of objects in `kubectl get -o json` output and falls back to YAML for flow style", () => {
+    const p = new Positions();
+    const json =
+      '{\n  "kind": "List",\n  "items": [\n    {\n      "kind": "Pod",\n      "metadata": {"name": "a"},\n      "spec": {"containers": [\n        {"name": "c", "env": [\n          {"name": "X", "value": "1\\n2"}\n        ]}\n      ]}\n    }\n  ]\n}\n';
+    const r = loadManifest(json, "l.json", p);
+    expect(r.issues).toEqual([]);
+    // biome-ignore lint/suspicious/noExplicitAny: test reaches into parsed data
+    const env = (r.objects[0]!.raw.spec as any).containers[0].env[0];
+    expect(env).toEqual({ name: "X", value: "1\n2" });
+    expect(p.get(env)).toEqual({ file: "l.json", line: 9 });
+    expect(r.objects[0]!.pos?.line).toBe(4);
+    const flow = loadManifest('{kind: ConfigMap, metadata: {name: f}, data: {"A": "1"}}', "f.yaml");
+    expect(flow.objects.map((o) => o.metadata.name)).toEqual(["f"]);
+  });
+
+  it("agrees with JSON.parse on arbitrary JSON (property)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const text = JSON.stringify(v, null, 1);
+        const p = new Positions();
+        const r = loadManifest(`{"kind":"ConfigMap","metadata":{"name":"x"},"data":${text}}`, "x.json", p);
+        expect(r.objects[0]?.raw.data).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -18,6 +18,7 @@ import {
   parseAllDocuments,
 } from "yaml";
 import type { CollectionIssue } from "../model/index.js";
+import { JsonPosError, parseJsonWithLines } from "./json-pos.js";
 import {
   asArray,
   asObject,
@@ -177,6 +178,26 @@ export function loadManifest(text: string, file: string, positions: Positions = 
         detail: `manifest is ${text.length} bytes, above the ${MAX_MANIFEST_BYTES}-byte limit; skipped`,
       });
       return { objects, issues };
+    }
+    // Strict JSON (`kubectl get -o json`) takes a fast path with the same line positions.
+    const first = /\S/.exec(text)?.[0];
+    if (first === "{" || first === "[") {
+      try {
+        const value = parseJsonWithLines(text, (o, line) => positions.set(o, { file, line }), MAX_DEPTH);
+        collect(value, file, positions, objects, issues, `${file}:1`);
+        return { objects, issues };
+      } catch (err) {
+        if (!(err instanceof JsonPosError)) throw err;
+        if (/^nesting deeper/.test(err.message)) {
+          issues.push({
+            subject: `${file}:${err.line}`,
+            code: "TOO_LARGE",
+            detail: `JSON ${err.message}; skipped`,
+          });
+          return { objects, issues };
+        }
+        // Not strict JSON (YAML flow style, comments, several documents): the YAML path below decides.
+      }
     }
     const lines = new LineCounter();
     const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });

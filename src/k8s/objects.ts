@@ -33,6 +33,7 @@ export class ObjectIndex {
   private readonly byKey = new Map<string, K8sObject>();
   private readonly byUid = new Map<string, K8sObject>();
   private readonly byKind = new Map<string, K8sObject[]>();
+  private readonly byKindNs = new Map<string, K8sObject[]>();
   private readonly secretKeys = new WeakMap<K8sObject, Map<string, SecretKeyInfo>>();
   readonly issues: CollectionIssue[] = [];
 
@@ -45,9 +46,14 @@ export class ObjectIndex {
   add(o: K8sObject): void {
     if (o.kind === "Secret") this.scrubSecret(o);
     this.all.push(o);
-    const same = this.byKind.get(o.kind);
-    if (same) same.push(o);
-    else this.byKind.set(o.kind, [o]);
+    for (const [map, k] of [
+      [this.byKind, o.kind],
+      [this.byKindNs, `${o.kind}\0${nsOf(o)}`],
+    ] as const) {
+      const same = map.get(k);
+      if (same) same.push(o);
+      else map.set(k, [o]);
+    }
     const name = o.metadata.name;
     if (name !== undefined) this.byKey.set(ObjectIndex.key(o.kind, nsOf(o), name), o);
     if (o.metadata.uid) this.byUid.set(o.metadata.uid, o);
@@ -58,8 +64,7 @@ export class ObjectIndex {
   }
 
   list(kind: string, ns?: string): K8sObject[] {
-    const same = this.byKind.get(kind) ?? [];
-    return ns === undefined ? same : same.filter((o) => nsOf(o) === ns);
+    return (ns === undefined ? this.byKind.get(kind) : this.byKindNs.get(`${kind}\0${ns}`)) ?? [];
   }
 
   /** Keys of a Secret with value fingerprints (values themselves are never kept). */
