@@ -17,7 +17,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { median, row, timeCommand } from "./lib.js";
+import { median, row, timeCommand, timeIt } from "./lib.js";
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const sh = (cmd: string, args: string[], input?: Buffer) =>
@@ -75,6 +75,11 @@ try {
     floor.push(timeCommand("node", ["bin/envtrace.js", "--version"]));
   }
   row("envtrace container <id> (median wall)", median(ours), "ms", "podman inspect <id>", median(ref));
+  // The library call alone (no Node start-up, no CLI module loading): what the container pipeline costs.
+  const { explainContainer } = await import("../dist/attribution/container/explain.js");
+  const lib: number[] = [];
+  for (let i = 0; i < RUNS; i++) lib.push(await timeIt(() => explainContainer(container, { env })));
+  row("explainContainer() in-process (median)", median(lib), "ms", "podman inspect <id>", median(ref));
   // The CLI's own start-up (loading every command) is part of the figure: shown so the ratio can be read.
   row(
     "envtrace container <id> (median wall)",
