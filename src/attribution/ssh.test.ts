@@ -107,3 +107,35 @@ describe("sshd_config Include", () => {
     }
   });
 });
+
+describe("ssh candidates (exec-chain static search)", () => {
+  it("lists SetEnv values and ~/.ssh/environment assignments with file:line", async () => {
+    const { createHostFs } = await import("../snapshot/host-fs.js");
+    const { ProcReader } = await import("../snapshot/procfs.js");
+    const { createResolverContext } = await import("./engine.js");
+    const ssh = (await import("./ssh.js")).default;
+    const dir = fixtureCases("ssh", "ssh").find((d) => d.endsWith("session"))!;
+    const fs = createHostFs(dir);
+    const { chain } = await new ProcReader(fs).ancestry(800);
+    const subject = chain[chain.length - 1]!;
+    const ctx = createResolverContext({ fs, issues: [] });
+    const cands = await ssh.candidates!(
+      { subject, chain, receiver: subject, actor: null, keys: new Map() },
+      ctx,
+    );
+    expect(
+      cands.map((c) => [
+        c.key,
+        c.mechanism,
+        "file" in c.location ? `${c.location.file}:${c.location.line}` : "",
+      ]),
+    ).toEqual([
+      ["DEPLOY_ENV", "SetEnv", "/etc/ssh/sshd_config:6"],
+      ["MOTD_TEXT", "SetEnv", "/etc/ssh/sshd_config:6"],
+      ["DEPLOY_ENV", "SetEnv", "/etc/ssh/sshd_config:7"],
+      ["BOB_ONLY", "SetEnv", "/etc/ssh/sshd_config:9"],
+      ["PROJECT", "~/.ssh/environment", "/home/alice/.ssh/environment:2"],
+      ["DEPLOY_ENV", "~/.ssh/environment", "/home/alice/.ssh/environment:3"],
+    ]);
+  });
+});

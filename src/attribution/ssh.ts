@@ -17,6 +17,7 @@ import {
   type ResolveRequest,
   type ResolverAnswer,
   type ResolverContext,
+  type StaticCandidate,
 } from "./resolver.js";
 
 export function isSshd(p: ProcessSnapshot | null): boolean {
@@ -288,6 +289,40 @@ const ssh = defineResolver({
     return isSshd(req.actor);
   },
   resolve: resolveSsh,
+  /** SetEnv values of the default config and the subject user's ~/.ssh/environment, for the exec-chain search. */
+  async candidates(req, ctx): Promise<StaticCandidate[]> {
+    const out: StaticCandidate[] = [];
+    const ds = await loadSshdConfig(ctx, sshdConfigPath(req.chain));
+    for (const d of ds.filter((x) => x.keyword === "setenv")) {
+      for (const arg of d.args) {
+        const eq = arg.indexOf("=");
+        if (eq > 0) {
+          out.push({
+            key: arg.slice(0, eq),
+            value: arg.slice(eq + 1),
+            location: loc(d.file, d.line),
+            kind: "ssh",
+            mechanism: "SetEnv",
+          });
+        }
+      }
+    }
+    const user = await processUser(ctx, req.subject);
+    if (user && permitUserEnv(ds).on) {
+      const file = `${user.home.replace(/\/$/, "")}/.ssh/environment`;
+      const text = await readText(ctx, file);
+      for (const a of text === undefined ? [] : parseSshEnvironmentFile(text)) {
+        out.push({
+          key: a.key,
+          value: a.value,
+          location: loc(file, a.line),
+          kind: "ssh",
+          mechanism: "~/.ssh/environment",
+        });
+      }
+    }
+    return out;
+  },
 });
 
 export default ssh;

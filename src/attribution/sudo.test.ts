@@ -97,3 +97,28 @@ describe("sudoers includes: cycles and huge files become issues", () => {
     }
   });
 });
+
+describe("sudo candidates (exec-chain static search)", () => {
+  it("lists the effective secure_path and the env_file assignments", async () => {
+    const { createHostFs } = await import("../snapshot/host-fs.js");
+    const { ProcReader } = await import("../snapshot/procfs.js");
+    const { createResolverContext } = await import("./engine.js");
+    const sudo = (await import("./sudo.js")).default;
+    const dir = fixtureCases("sudo", "sudo")[0]!;
+    const fs = createHostFs(dir);
+    const { chain } = await new ProcReader(fs).ancestry(120);
+    const subject = chain[chain.length - 1]!;
+    const ctx = createResolverContext({ fs, issues: [] });
+    const cands = await sudo.candidates!(
+      { subject, chain, receiver: subject, actor: null, keys: new Map() },
+      ctx,
+    );
+    expect(
+      cands.map((c) => [c.key, c.value, c.mechanism, "file" in c.location ? c.location.line : 0]),
+    ).toEqual([
+      ["PATH", "/opt/site/bin:/usr/bin:/bin", "secure_path", 1],
+      ["HTTP_PROXY", "http://proxy.internal:3128", "env_file", 2],
+      ["NO_PROXY", "localhost", "env_file", 3],
+    ]);
+  });
+});

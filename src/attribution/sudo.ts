@@ -10,7 +10,7 @@ import { parseSudoEnvFile } from "./lib/envfile.js";
 import { readTextMemo, where } from "./lib/host.js";
 import { userByUid } from "./lib/passwd.js";
 import { lastDefault, loadSudoers, type SudoDefault } from "./lib/sudoers.js";
-import { defineResolver, programName, type ResolverAnswer } from "./resolver.js";
+import { defineResolver, programName, type ResolverAnswer, type StaticCandidate } from "./resolver.js";
 
 function describe(d: SudoDefault): string {
   return `Defaults${d.qualifier ?? ""} ${d.name} at ${where(d.file, d.line)}`;
@@ -178,6 +178,36 @@ export default defineResolver({
             ),
           );
         }
+      }
+    }
+    return out;
+  },
+  /** secure_path and env_file assignments, for the exec-chain search. */
+  async candidates(_req, ctx): Promise<StaticCandidate[]> {
+    const defaults = await loadSudoers(ctx);
+    const out: StaticCandidate[] = [];
+    const secure = lastDefault(defaults, "secure_path");
+    if (secure?.op === "=" && secure.value !== undefined) {
+      out.push({
+        key: "PATH",
+        value: secure.value,
+        location: loc(secure.file, secure.line),
+        kind: "sudo",
+        mechanism: "secure_path",
+      });
+    }
+    for (const name of ["env_file", "restricted_env_file"]) {
+      const d = lastDefault(defaults, name);
+      if (!d?.value) continue;
+      const text = await readTextMemo(ctx, d.value);
+      for (const a of text === undefined ? [] : parseSudoEnvFile(text)) {
+        out.push({
+          key: a.key,
+          value: a.value,
+          location: loc(d.value, a.line),
+          kind: "sudo",
+          mechanism: name,
+        });
       }
     }
     return out;
