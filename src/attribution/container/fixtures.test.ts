@@ -57,6 +57,9 @@ function factsFromJson(root: string): ContainerFacts {
     annotations: {},
     issues: [],
   };
+  if (j.hostname) facts.hostname = j.hostname;
+  if (typeof j.tty === "boolean") facts.tty = j.tty;
+  if (j.createCommand) facts.createCommand = j.createCommand;
   if (j.image) {
     facts.image = {
       id: j.image.id,
