@@ -7,7 +7,7 @@ import type { Attribution, Finding, Severity } from "../../model/index.js";
 import type { ContainerEnv } from "../assemble.js";
 
 export interface K8sCheckMeta {
-  /** Stable id, also the name of `docs/k8s/checks/<id>.md`. */
+  /** Stable id, also the name of `docs/k8s/<id>.md`. */
   id: string;
   description: string;
   severity: Severity;

@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { explainManifests } from "../explain.js";
+import { k8sChecks } from "./index.js";
+
+const F = "test/fixtures/k8s";
+
+describe("k8s check registry", () => {
+  it("has unique, sorted ids, references and a doc page for each check", () => {
+    const ids = k8sChecks.map((c) => c.meta.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    for (const c of k8sChecks) {
+      expect(c.meta.references.length).toBeGreaterThan(0);
+      expect(existsSync(`docs/k8s/${c.meta.id}.md`), `docs/k8s/${c.meta.id}.md`).toBe(true);
+    }
+  });
+
+  it("every check fires on at least one real-world fixture", async () => {
+    const out = await explainManifests([
+      `${F}/managed-fields/deployment-chain/cluster.yaml`,
+      `${F}/init-env-file/sourced/pod.yaml`,
+      `${F}/offline/guestbook/guestbook-all-in-one.yaml`,
+      `${F}/offline/wordpress/wordpress-deployment.yaml`,
+    ]);
+    const fired = new Set(out.results.flatMap((r) => r.findings.map((f) => f.id)));
+    for (const c of k8sChecks) expect(fired.has(c.meta.id), c.meta.id).toBe(true);
+  });
+
+  it("reports a collision between an app variable and a service-link name", async () => {
+    const { loadManifest } = await import("../load.js");
+    const { ObjectIndex } = await import("../objects.js");
+    const { explainIndex } = await import("../explain.js");
+    const index = new ObjectIndex();
+    const text = `kind: Service
+metadata: {name: app}
+spec: {clusterIP: 10.0.0.5, ports: [{port: 80}]}
+---
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    env:
+    - {name: APP_PORT, value: "8080"}
+`;
+    for (const o of loadManifest(text, "c.yaml").objects) index.add(o);
+    const r = explainIndex(index).results[0]!;
+    expect(r.findings.map((f) => [f.id, f.messageId, f.key])).toEqual([
+      ["ENVT-K8S-004", "service-link.collision", "APP_PORT"],
+    ]);
+    expect(r.variables.find((v) => v.key === "APP_PORT")?.value).toBe("8080");
+  });
+});
