@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../test/helpers/cli.js";
 import { diffSnapshots } from "./diff.js";
 import { renderDriftText } from "./report.js";
-import { parseSnapshot } from "./snapshot.js";
+import { buildSnapshot, parseSnapshot } from "./snapshot.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../test/fixtures/drift");
 const cases = readdirSync(ROOT);
@@ -44,6 +44,44 @@ describe("drift fixtures", () => {
       { a: "a", b: "b" },
     );
     expect(r.findings[0]!.severity).toBe("critical");
+  });
+
+  it("reports a Go setting whose variable was set by someone else as moved source", () => {
+    const key = Buffer.from("k".repeat(32));
+    const snap = (file: string) =>
+      buildSnapshot(
+        { subject: { pid: 1, comm: "x" }, variables: [], findings: [], issues: [] },
+        {
+          label: file,
+          fingerprintKey: key,
+          go: {
+            go: { version: "go1.22.0", path: "/usr/bin/go" },
+            settings: [
+              {
+                key: "GOFLAGS",
+                value: "-mod=readonly",
+                source: {
+                  kind: "environment",
+                  confidence: "certain",
+                  origin: {
+                    kind: "shell",
+                    mechanism: "bash",
+                    location: { file, line: 3 },
+                    confidence: "certain",
+                    evidence: [],
+                  },
+                },
+              },
+            ],
+          },
+        },
+      );
+    const r = diffSnapshots(snap("/etc/profile"), snap("/home/u/.bashrc"), { a: "a", b: "b" });
+    expect(r.changes.map((c) => [c.scope, c.key, c.change])).toEqual([["go", "GOFLAGS", "source-changed"]]);
+    expect(r.findings.map((f) => [f.id, f.messageId, f.severity])).toEqual([
+      ["ENVT-DRIFT-005", "drift.go-source-changed.go-supply-chain", "medium"],
+    ]);
+    expect(renderDriftText(r)).toContain("environment ← shell:bash /home/u/.bashrc:3");
   });
 
   it("compares per-session keys only when asked", () => {

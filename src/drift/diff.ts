@@ -180,8 +180,19 @@ function lower(s: Severity): Severity {
 }
 
 function sameSource(a: SnapshotSource, b: SnapshotSource): boolean {
-  const k = (s: SnapshotSource) =>
-    [s.kind, s.mechanism ?? "", s.file ?? "", s.resource ?? "", s.resourceKey ?? "", s.from ?? ""].join("\0");
+  // Go settings from the environment also compare who set the variable (one level of origin).
+  const k = (s: SnapshotSource | undefined, depth = 0): string =>
+    s
+      ? [
+          s.kind,
+          s.mechanism ?? "",
+          s.file ?? "",
+          s.resource ?? "",
+          s.resourceKey ?? "",
+          s.from ?? "",
+          depth < 1 ? k(s.origin, depth + 1) : "",
+        ].join("\0")
+      : "";
   return k(a) === k(b);
 }
 
