@@ -202,3 +202,15 @@ describe("snapshot", () => {
     );
   });
 });
+
+describe("published schema", () => {
+  it("schema/snapshot.v1.schema.json is the schema the reader validates with", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { SNAPSHOT_SCHEMA } = await import("./snapshot.js");
+    const file = JSON.parse(
+      readFileSync(new URL("../../schema/snapshot.v1.schema.json", import.meta.url), "utf8"),
+    ) as Record<string, unknown>;
+    const { $schema: _s, $id: _i, title: _t, description: _d, ...rest } = file;
+    expect(rest).toEqual(JSON.parse(JSON.stringify(SNAPSHOT_SCHEMA)));
+  });
+});
