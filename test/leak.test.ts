@@ -95,9 +95,10 @@ const ranWith: string[][] = [];
 function capture(stdin = ""): { io: CliIo; out: () => string } {
   let buf = "";
   const w = {
-    write: (s: string | Uint8Array) => (
-      (buf += typeof s === "string" ? s : Buffer.from(s).toString("latin1")), true
-    ),
+    write: (s: string | Uint8Array) => {
+      buf += typeof s === "string" ? s : Buffer.from(s).toString("latin1");
+      return true;
+    },
   };
   return {
     io: {

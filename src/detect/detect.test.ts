@@ -22,6 +22,7 @@ describe("name semantics", () => {
     ["PASSWORD_MIN_LENGTH", "12"],
     ["TOKEN_TTL", "3600"],
     ["SECRET_NAME", "prod-db-credentials"],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} reference is the point
     ["DB_PASSWORD", "${DB_PASS}"],
     ["DB_PASSWORD", "$DB_PASS"],
     ["API_TOKEN", "vault:secret/data/app#token"],

@@ -79,25 +79,49 @@ export class SecretEngine {
   scan(text: string): SecretMatch[] {
     const out: SecretMatch[] = [];
     const kwSeen = new Uint8Array(this.keywordRules.length);
+    const lineKws: number[] = [];
+    // One fused pass: the keyword DFA over the whole text, noting which lines hold a keyword; a line's
+    // rules run when its newline is reached. The DFA resets at each newline (keywords never span lines).
+    const { delta, out: outputs, accepting } = this.index;
     const n = text.length;
     let lineStart = 0;
-    while (lineStart < n) {
-      let lineEnd = text.indexOf("\n", lineStart);
-      if (lineEnd < 0) lineEnd = n;
-      if (this.index.scan(text, kwSeen, lineStart, lineEnd) > 0) {
-        this.runLine(text, lineStart, lineEnd, kwSeen, out);
-        kwSeen.fill(0);
+    let hits = 0;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      let c = text.charCodeAt(i);
+      if (c === 10) {
+        if (hits > 0) {
+          this.runLine(text, lineStart, i, lineKws, out);
+          for (const k of lineKws) kwSeen[k] = 0;
+          lineKws.length = 0;
+          hits = 0;
+        }
+        lineStart = i + 1;
+        s = 0;
+        continue;
       }
-      lineStart = lineEnd + 1;
+      if (c >= 128) c = 0;
+      s = delta[(s << 7) | c]!;
+      if (accepting[s] === 1) {
+        const o = outputs[s]!;
+        for (let j = 0; j < o.length; j++) {
+          const id = o[j]!;
+          if (kwSeen[id] === 0) {
+            kwSeen[id] = 1;
+            lineKws.push(id);
+            hits++;
+          }
+        }
+      }
     }
+    if (hits > 0) this.runLine(text, lineStart, n, lineKws, out);
     return mergeMatches(out, this.rules);
   }
 
-  private runLine(text: string, ls: number, le: number, kwSeen: Uint8Array, out: SecretMatch[]): void {
+  private runLine(text: string, ls: number, le: number, kws: readonly number[], out: SecretMatch[]): void {
     const gen = ++this.stampGen;
     const todo: number[] = [];
-    for (let k = 0; k < kwSeen.length; k++) {
-      if (kwSeen[k] === 0) continue;
+    for (const k of kws) {
       for (const r of this.keywordRules[k]!) {
         if (this.stamp[r] !== gen) {
           this.stamp[r] = gen;
@@ -105,7 +129,7 @@ export class SecretEngine {
         }
       }
     }
-    todo.sort((a, b) => a - b);
+    if (todo.length > 1) todo.sort((a, b) => a - b);
     let line: string | undefined;
     let wide: string | undefined;
     for (const r of todo) {

@@ -4,6 +4,7 @@
  * reference (`${X}`, `vault:…`, `arn:…:secret:…`), a path to a secret file, or a placeholder. The word
  * lists are data (`data/names.json`, `data/placeholders.json`).
  */
+import exampleKeys from "./data/example-keys.json" with { type: "json" };
 import names from "./data/names.json" with { type: "json" };
 import placeholders from "./data/placeholders.json" with { type: "json" };
 import { charsetOf, ENTROPY_THRESHOLD, entropyOf } from "./entropy.js";
@@ -13,6 +14,7 @@ const SECRET_WORDS = new Set(names.secretWords);
 const NON_SECRET_SUFFIX = new Set(names.nonSecretSuffixes);
 const NON_SECRET_WORDS = new Set(names.nonSecretWords);
 const PAIRS = names.secretPairs.map(([a, b]) => `${a} ${b}`);
+const EXAMPLE_KEYS = new Set<string>(exampleKeys.keys);
 const PLACEHOLDER_EXACT = new Set(placeholders.exact.map((s) => s.toLowerCase()));
 const PLACEHOLDER_CONTAINS = placeholders.contains.map((s) => s.toLowerCase());
 
@@ -110,7 +112,7 @@ function isProse(value: string): boolean {
 export function valueLooksSecret(value: string, cls: Exclude<NameClass, null>): boolean {
   const v = value.trim();
   if (v.length < 4 || v.length > 65536) return false;
-  if (isScalar(v) || isReference(v) || isPath(v) || isPlaceholder(v)) return false;
+  if (isScalar(v) || isReference(v) || isPath(v) || isPlaceholder(v) || EXAMPLE_KEYS.has(v)) return false;
   if (/^[a-z][a-z0-9+.-]{1,31}:\/\/[^@\s]{0,4096}$/i.test(v)) return false; // a URL without userinfo
   if (cls === "password") return !isProse(v);
   if (v.length < 8 || isProse(v)) return false;

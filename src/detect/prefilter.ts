@@ -12,9 +12,12 @@ const ALPHA = 128;
 
 export class KeywordIndex {
   /** DFA transitions: `delta[state * 128 + unit]`. Non-ASCII units map to 0 (NUL), which no keyword holds. */
-  private readonly delta: Int32Array;
-  /** Per state, the keyword ids that end there (following failure links), or undefined. */
-  private readonly out: (number[] | undefined)[];
+  /** @internal for the engine's fused scan loop. */
+  readonly delta: Int32Array;
+  /** Per state, the keyword ids that end there (following failure links), or undefined. @internal */
+  readonly out: (number[] | undefined)[];
+  /** 1 where `out[state]` is set: a typed-array test in the hot loop. @internal */
+  readonly accepting: Uint8Array;
   readonly keywords: readonly string[];
 
   constructor(keywords: readonly string[]) {
@@ -71,6 +74,8 @@ export class KeywordIndex {
     }
     this.delta = delta;
     this.out = out;
+    this.accepting = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (out[i]) this.accepting[i] = 1;
   }
 
   /**
@@ -80,14 +85,15 @@ export class KeywordIndex {
   scan(text: string, seen: Uint8Array, from = 0, to = text.length): number {
     const delta = this.delta;
     const out = this.out;
+    const acc = this.accepting;
     let s = 0;
     let found = 0;
     for (let i = from; i < to; i++) {
       let c = text.charCodeAt(i);
       if (c >= ALPHA) c = 0;
       s = delta[(s << 7) | c]!;
-      const o = out[s];
-      if (o !== undefined) {
+      if (acc[s] === 1) {
+        const o = out[s]!;
         for (let j = 0; j < o.length; j++) {
           const id = o[j]!;
           if (seen[id] === 0) {

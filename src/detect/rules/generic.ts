@@ -9,7 +9,16 @@ import { ALNUM, B64, fake } from "./lib.js";
  * (`names.ts`). The environment-variable entry point (`detectSecret`) applies the same test to whole
  * values, including values with spaces.
  */
-const keywords = [...new Set([...names.passwordWords, ...names.secretWords].map((w) => w.toLowerCase()))];
+// Words of ≤ 3 letters (pat, pwd, key, …) hide inside common names (PATH, OLDPWD): they count only
+// next to a delimiter.
+const keywords = [
+  ...new Set(
+    [...names.passwordWords, ...names.secretWords].flatMap((w) => {
+      const k = w.toLowerCase();
+      return k.length > 3 ? [k] : ["=", ":", '"', "'", " ", "_", "-", "."].map((d) => `${k}${d}`);
+    }),
+  ),
+];
 
 export const generic = defineProvider({
   meta: { id: "generic", description: "Credentials recognised by the name they are assigned to" },
