@@ -172,6 +172,18 @@ describe("bash", () => {
   });
 });
 
+describe("what the shell runs itself: a -c command string and a script", () => {
+  it("attributes exports of a `-c` string and of a script (relative to the shell's cwd) to their lines", async () => {
+    const h = home("run", { "run.sh": "# wrapper\nexport FROM_SCRIPT=1\nsleep 60 & wait\n" });
+    const c = await start("bash", ["-c", `export FROM_C=1\n${KEEP}`], { HOME: h });
+    expectAt(c.get("FROM_C"), "bash", "(bash -c)", 1, "certain");
+    const d = await start("dash", ["-c", `A=1; export A; ${KEEP}`], { HOME: h });
+    expectAt(d.get("A"), "dash", "(dash -c)", 1, "certain");
+    const sc = await start("bash", ["run.sh"], { HOME: h });
+    expectAt(sc.get("FROM_SCRIPT"), "bash", `${h}/run.sh`, 2, "certain");
+  });
+});
+
 describe("bash invoked as sh, and /bin/sh", () => {
   it("bash run under the name sh reads ~/.profile (login) and $ENV (interactive), not ~/.bash_profile", async () => {
     const h = home("bash-as-sh", {

@@ -170,6 +170,28 @@ describe("bash modes and edge cases", () => {
     expect(a.assignments.some((x) => x.key === "LOCAL_ONLY" || x.key === "TYPESET_LOCAL")).toBe(false);
   });
 
+  it("after the startup files: the -c command string, or the script", async () => {
+    const a = await analyze(
+      `${FIX}bash/bashenv`,
+      "bash",
+      {
+        login: false,
+        interactive: false,
+        command: true,
+        commandString: "export IN_C=1\n. ./more.sh",
+      },
+      { BASH_ENV: "/home/u/env.sh" },
+    );
+    expect(a.files).toEqual(["/home/u/env.sh", "/home/u/more.sh", "(bash -c)"]);
+    expect(at(a.final.get("IN_C"))).toBe("(bash -c):1");
+    const s = await analyze(`${FIX}bash/bashenv`, "bash", {
+      login: false,
+      interactive: false,
+      script: "/home/u/more.sh",
+    });
+    expect(at(s.final.get("FROM_MORE"))).toBe("/home/u/more.sh:1");
+  });
+
   it("quoted assignment words and `export K` before `K=…`", async () => {
     const a = await analyze(`${FIX}bash/quoted`, "bash", { login: false, interactive: true });
     expect(a.final.get("QUOTED")).toMatchObject({

@@ -342,7 +342,11 @@ class Simulation {
     const top: Ctx = { file: "", cond: false, frame: { tainted: false, isFunction: false } };
     for (const step of steps) {
       if (this.stopped) break;
-      if (step.kind === "file") {
+      if (step.kind === "command-string") {
+        await this.runCode(commandLabel(this.shell), step.code, top);
+      } else if (step.kind === "script") {
+        if (path.posix.isAbsolute(step.path)) await this.runFile(step.path, top, null);
+      } else if (step.kind === "file") {
         const p = this.expandTemplate(step.path);
         if (p) await this.runFile(p, top, null);
       } else if (step.kind === "first-readable") {
@@ -1021,6 +1025,19 @@ class Simulation {
     }
   }
 
+  /** Runs the `-c` command string as if it were a file named `label`. */
+  private async runCode(label: string, code: string, outer: Ctx): Promise<void> {
+    const tree = this.parse(label, code);
+    if (!tree) return;
+    if (!this.files.includes(label)) this.files.push(label);
+    const flow = await this.block(tree.rootNode.children, {
+      file: label,
+      cond: outer.cond,
+      frame: { tainted: false, isFunction: false },
+    });
+    if (flow === "exit") this.stopped = true;
+  }
+
   /** Runs literal code (from `eval`/`emulate -c`) in the current shell, located at the command. */
   private async runString(code: string, at: Node, ctx: Ctx): Promise<Flow> {
     if (code.trim() === "") return "normal";
@@ -1363,6 +1380,11 @@ class Simulation {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** The pseudo file name under which a shell's `-c` command string is analysed and reported. */
+export function commandLabel(shell: ShellId): string {
+  return `(${shell === "ash" ? "sh" : shell} -c)`;
+}
 
 function loc(file: string, n: Node): FileLocation {
   return { file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 };

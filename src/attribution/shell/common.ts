@@ -3,9 +3,10 @@
  * into per-key answers for one actor, optional `--trace` confirmation, and the static candidates for exec
  * chains. Evidence strings name files, lines and mechanisms, never values.
  */
+import { posix } from "node:path";
 import type { Attribution, FileLocation } from "../../model/index.js";
 import type { ResolveRequest, ResolverAnswer, ResolverContext, StaticCandidate } from "../resolver.js";
-import { analyzeStartup, isPathLike } from "./analyze.js";
+import { analyzeStartup, commandLabel, isPathLike } from "./analyze.js";
 import { detectShellMode, modeLabel, shellOf } from "./startup.js";
 import { type TraceResult, traceStartup } from "./trace.js";
 import type { ShellAnalysis, ShellAssignment, ShellId, ShellMode } from "./types.js";
@@ -73,6 +74,7 @@ export async function resolveShellKeys(
 ): Promise<Map<string, ResolverAnswer>> {
   const env = envOf(req);
   const uid = req.actor?.info.uid;
+  if (mode.script !== undefined && !mode.script.startsWith("/")) mode = await absoluteScript(mode, req, ctx);
   const analysis = await analyzeStartup({ shell, mode, env, ...(uid !== undefined ? { uid } : {}) }, ctx);
   for (const issue of analysis.issues) reportOnce(ctx, issue);
   const trace = ctx.trace ? await traceStartup(shell, mode, env, ctx) : null;
@@ -81,7 +83,13 @@ export async function resolveShellKeys(
   const label = `${mechanism} ${modeLabel(mode)}`;
   for (const [key, entry] of req.keys) {
     const ans = answerFor(key, entry.value, analysis, mechanism, label);
-    const refined = trace ? refineWithTrace(key, entry.value, ans, trace, mechanism) : ans;
+    // The trace runs the startup files only: it says nothing about what the -c string or script set.
+    const fromRun =
+      ans?.attribution.location &&
+      "file" in ans.attribution.location &&
+      (ans.attribution.location.file === mode.script ||
+        ans.attribution.location.file === commandLabel(shell));
+    const refined = trace && !fromRun ? refineWithTrace(key, entry.value, ans, trace, mechanism) : ans;
     if (refined) out.set(key, refined);
     else if (SELF_SET_BY[shell].includes(key) && SELF_SET[key]) {
       out.set(key, {
@@ -93,6 +101,24 @@ export async function resolveShellKeys(
         },
       });
     }
+  }
+  return out;
+}
+
+/** A relative script name is resolved against the actor's working directory (`/proc/PID/cwd`). */
+async function absoluteScript(
+  mode: ShellMode,
+  req: ResolveRequest,
+  ctx: ResolverContext,
+): Promise<ShellMode> {
+  const out = { ...mode };
+  delete out.script;
+  if (!req.actor || mode.script === undefined) return out;
+  try {
+    const cwd = await ctx.fs.readlink(`/proc/${req.actor.info.pid}/cwd`);
+    if (cwd.startsWith("/")) out.script = posix.resolve(cwd, mode.script);
+  } catch {
+    // cwd unreadable: the script is not analysed (its keys fall back to the engine's default).
   }
   return out;
 }

@@ -58,6 +58,16 @@ describe("detectShellMode", () => {
     expect(detectShellMode(proc(["zsh", "-f"], "/usr/bin/zsh")).noRc).toBe(true);
   });
 
+  it("records the -c command string or the script, and plans them after the startup files", () => {
+    const c = detectShellMode(proc(["bash", "-c", "export A=1", "name"], "/usr/bin/bash"));
+    expect(c).toMatchObject({ command: true, commandString: "export A=1" });
+    expect(c.script).toBeUndefined();
+    const s = detectShellMode(proc(["sh", "-e", "./deploy.sh", "arg"], "/usr/bin/dash"));
+    expect(s).toMatchObject({ script: "./deploy.sh", interactive: false });
+    expect(startupPlan("dash", s, new Map()).at(-1)).toEqual({ kind: "script", path: "./deploy.sh" });
+    expect(startupPlan("bash", c, new Map()).map((x) => x.kind)).toEqual(["env-file", "command-string"]);
+  });
+
   it("reads bash's --norc, --noprofile, --rcfile, --posix and the `sh` name", () => {
     const m = detectShellMode(
       proc(["bash", "--norc", "--noprofile", "--rcfile", "/x/rc", "--posix", "-i"], "/usr/bin/bash"),

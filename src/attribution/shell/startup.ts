@@ -11,6 +11,9 @@ import type { ShellId, ShellMode } from "./types.js";
 
 /** One step of a startup plan. Paths are templates: `~` and `$VAR` are expanded with the live variables. */
 export type PlanStep =
+  /** What the shell runs after its startup files: the `-c` string or the script (not a template). */
+  | { kind: "command-string"; code: string }
+  | { kind: "script"; path: string }
   /** Read the file if it exists and is readable. */
   | { kind: "file"; path: string }
   /** bash login: the first readable of these, and only that one. */
@@ -20,8 +23,19 @@ export type PlanStep =
   /** The first existing of these (Debian keeps zsh's global files under /etc/zsh/, upstream under /etc/). */
   | { kind: "first-existing"; paths: string[] };
 
-/** The startup plan of `shell` in `mode`. `env` is the environment the shell started with. */
+/**
+ * The startup plan of `shell` in `mode`. `env` is the environment the shell started with. When the mode
+ * names a `-c` command or a script, it follows the startup files: it runs in the same shell, so its exports
+ * reach the shell's children too.
+ */
 export function startupPlan(shell: ShellId, mode: ShellMode, env: ReadonlyMap<string, string>): PlanStep[] {
+  const steps = startupFiles(shell, mode, env);
+  if (mode.commandString !== undefined) steps.push({ kind: "command-string", code: mode.commandString });
+  else if (mode.script !== undefined) steps.push({ kind: "script", path: mode.script });
+  return steps;
+}
+
+function startupFiles(shell: ShellId, mode: ShellMode, env: ReadonlyMap<string, string>): PlanStep[] {
   switch (shell) {
     case "bash":
       return bashPlan(mode, env);
@@ -214,7 +228,10 @@ export function detectShellMode(p: ProcessSnapshot, shell: ShellId | null = shel
   }
   if (!command && i < argv.length && !stdinFlag) script = true;
   mode.interactive = explicitInteractive || (!command && !script && p.info.ttyNr !== 0);
-  if (command) mode.command = true;
+  if (command) {
+    mode.command = true;
+    if (argv[i] !== undefined) mode.commandString = argv[i]!;
+  } else if (script) mode.script = argv[i]!;
   return mode;
 }
 

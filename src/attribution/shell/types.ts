@@ -20,6 +20,10 @@ export interface ShellMode {
   invokedAsSh?: boolean;
   /** Started with `-c COMMAND` (bash reads ~/.bashrc for such shells started by sshd). */
   command?: boolean;
+  /** The `-c` command string: analysed after the startup files (it runs in the shell itself). */
+  commandString?: string;
+  /** The script the shell runs (`bash deploy.sh`), absolute when known: analysed after the startup files. */
+  script?: string;
 }
 
 export interface ShellAnalysisRequest {
