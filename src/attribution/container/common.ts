@@ -55,8 +55,20 @@ export function defineContainerResolver(r: {
       const keys = new Map([...req.keys].map(([k, e]) => [k, e.value] as const));
       const answers = await r.fromFacts(facts, keys, ctx);
       if (facts.runtime) {
-        const actor: ProcessActor = processActor(facts.runtime);
-        for (const a of answers.values()) a.attribution.actor ??= actor;
+        const rt = facts.runtime;
+        const actor: ProcessActor = processActor(rt);
+        for (const [key, a] of answers) {
+          a.attribution.actor ??= actor;
+          // The runtime's own environment never reaches the container (the spec's env is exec'd as is):
+          // a different value it holds is listed as shadowed by the engine, but it was not overridden here.
+          const own = rt.env?.get(key);
+          if (own && own.value !== req.keys.get(key)?.value) {
+            a.notes ??= [];
+            a.notes.push(
+              `${rt.info.comm}'s own value is not passed into the container; the container's environment comes from its config`,
+            );
+          }
+        }
       }
       return answers;
     },
