@@ -114,7 +114,8 @@ export function loginStartupFiles(shell: ShellId, home: string): string[][] {
     if (step.kind === "file") out.push([expand(step.path, home)]);
     else if (step.kind === "first-readable" || step.kind === "first-existing") {
       out.push(step.paths.map((p) => expand(p, home)));
-    } else out.push([`$${step.variable}`]);
+    } else if (step.kind === "env-file") out.push([`$${step.variable}`]);
+    // A login shell has no `-c` string or script: other step kinds do not occur here.
   }
   return out;
 }
