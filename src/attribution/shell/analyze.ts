@@ -871,7 +871,6 @@ class Simulation {
         else exportOff = true;
       }
       if (on && (f.includes("f") || f.includes("F"))) functionsOnly = true;
-      if (on && f.includes("p") && kw !== "export") functionsOnly = functionsOnly || false;
       if (on && f.includes("g")) global = true;
       if (kw === "export" && on && f.includes("n")) {
         exportOn = false;
