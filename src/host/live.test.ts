@@ -194,6 +194,22 @@ describe("envtrace host CLI", () => {
     expect(r.stdout).toMatch(/^ENVT-HOST-006\s+hardening\s+ok/m);
   });
 
+  it("defaults to the invoking process on the live root", async () => {
+    const r = await runCli(["host", "--format", "json", "--go-version", "1.22"]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { pid: number; root: string; checks: unknown[] };
+    expect(doc.root).toBe("/");
+    expect(doc.checks).toHaveLength(6);
+    // The subject is an ancestor of this test process (or the process itself).
+    let p = process.pid;
+    const chain = new Set<number>();
+    while (p > 0 && !chain.has(p)) {
+      chain.add(p);
+      p = Number(/PPid:\s*(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+    }
+    expect(chain.has(doc.pid)).toBe(true);
+  });
+
   it("names a pid that does not exist in one line, exit 2", async () => {
     const r = await runCli(["host", "--pid", "999999999", "--go-version", "1.22"]);
     expect(r.code).toBe(2);
