@@ -35,6 +35,8 @@ export class ObjectIndex {
   private readonly byKind = new Map<string, K8sObject[]>();
   private readonly byKindNs = new Map<string, K8sObject[]>();
   private readonly secretKeys = new WeakMap<K8sObject, Map<string, SecretKeyInfo>>();
+  /** ownerChain results; reset whenever an object is added (a new object can complete a chain). */
+  private chains = new WeakMap<K8sObject, OwnerLink[]>();
   readonly issues: CollectionIssue[] = [];
 
   constructor(readonly positions?: Positions) {}
@@ -45,6 +47,7 @@ export class ObjectIndex {
 
   add(o: K8sObject): void {
     if (o.kind === "Secret") this.scrubSecret(o);
+    this.chains = new WeakMap();
     this.all.push(o);
     for (const [map, k] of [
       [this.byKind, o.kind],
@@ -138,6 +141,8 @@ export class ObjectIndex {
 
   /** Owners of `o`, nearest first, stopping at cycles and after 8 hops. */
   ownerChain(o: K8sObject): OwnerLink[] {
+    const cached = this.chains.get(o);
+    if (cached) return cached;
     const chain: OwnerLink[] = [];
     const seen = new Set<K8sObject>([o]);
     let cur: K8sObject = o;
@@ -148,6 +153,7 @@ export class ObjectIndex {
       seen.add(next.obj);
       cur = next.obj;
     }
+    this.chains.set(o, chain);
     return chain;
   }
 }
