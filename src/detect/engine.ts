@@ -77,24 +77,41 @@ export class SecretEngine {
 
   /** Secrets in `text`, sorted by position, overlaps merged (the earlier-listed rule names the merge). */
   scan(text: string): SecretMatch[] {
+    return this.scanUnits(text, text.length, (a, b) => text.slice(a, b));
+  }
+
+  /**
+   * Secrets in latin1 bytes (one char per byte, so offsets are byte offsets). Only lines holding a keyword
+   * are decoded to strings; the rest of the buffer is never copied.
+   */
+  scanBytes(buf: Uint8Array): SecretMatch[] {
+    const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    return this.scanUnits(b, b.length, (x, y) => b.toString("latin1", x, y));
+  }
+
+  private scanUnits(
+    src: string | Uint8Array,
+    n: number,
+    slice: (a: number, b: number) => string,
+  ): SecretMatch[] {
     const out: SecretMatch[] = [];
     const kwSeen = new Uint8Array(this.keywordRules.length);
     const lineKws: number[] = [];
-    // One fused pass: the keyword DFA over the whole text, noting which lines hold a keyword; a line's
-    // rules run when its newline is reached. The DFA resets at each newline (keywords never span lines).
+    // One fused pass: the keyword DFA over the whole input, noting which keywords each line holds; a
+    // line's rules run when its newline is reached. The DFA resets at each newline (keywords never span lines).
     const { delta, out: outputs, accepting } = this.index;
-    const n = text.length;
+    const isString = typeof src === "string";
+    const bytes = isString ? undefined : src;
+    const str = isString ? src : "";
     let lineStart = 0;
-    let hits = 0;
     let s = 0;
     for (let i = 0; i < n; i++) {
-      let c = text.charCodeAt(i);
+      let c = bytes !== undefined ? bytes[i]! : str.charCodeAt(i);
       if (c === 10) {
-        if (hits > 0) {
-          this.runLine(text, lineStart, i, lineKws, out);
+        if (lineKws.length > 0) {
+          this.runLine(slice, n, lineStart, i, lineKws, out);
           for (const k of lineKws) kwSeen[k] = 0;
           lineKws.length = 0;
-          hits = 0;
         }
         lineStart = i + 1;
         s = 0;
@@ -109,16 +126,22 @@ export class SecretEngine {
           if (kwSeen[id] === 0) {
             kwSeen[id] = 1;
             lineKws.push(id);
-            hits++;
           }
         }
       }
     }
-    if (hits > 0) this.runLine(text, lineStart, n, lineKws, out);
+    if (lineKws.length > 0) this.runLine(slice, n, lineStart, n, lineKws, out);
     return mergeMatches(out, this.rules);
   }
 
-  private runLine(text: string, ls: number, le: number, kws: readonly number[], out: SecretMatch[]): void {
+  private runLine(
+    slice: (a: number, b: number) => string,
+    n: number,
+    ls: number,
+    le: number,
+    kws: readonly number[],
+    out: SecretMatch[],
+  ): void {
     const gen = ++this.stampGen;
     const todo: number[] = [];
     for (const k of kws) {
@@ -137,10 +160,10 @@ export class SecretEngine {
       const base = ls;
       let hay: string;
       if (c.multiline) {
-        wide ??= text.slice(ls, Math.min(text.length, le + MULTILINE_WINDOW));
+        wide ??= slice(ls, Math.min(n, le + MULTILINE_WINDOW));
         hay = wide;
       } else {
-        line ??= text.slice(ls, le);
+        line ??= slice(ls, le);
         hay = line;
       }
       c.re.lastIndex = 0;

@@ -30,10 +30,11 @@ export interface RedactStats {
 const OVERLAP = 80_000;
 const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
 const PEM_END = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
-const VALUE_RUN = /^[^ \t\r\n"'`]{1,65536}/;
+/** Bytes that end an unquoted value (space, tab, CR, LF, quotes, backquote). */
+const VALUE_END = new Set([32, 9, 13, 10, 34, 39, 96]);
 
 export class Redactor {
-  private carry = "";
+  private carry: Buffer = Buffer.alloc(0);
   private pemOpen = false;
   private valueOpen = false;
   private readonly style: MaskStyle;
@@ -50,121 +51,126 @@ export class Redactor {
   /** Feeds a chunk; returns what can be written now. */
   push(chunk: Uint8Array): Buffer {
     this.stats.bytes += chunk.length;
-    const text =
-      this.carry + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
-    this.carry = "";
-    return Buffer.from(this.process(text, false), "latin1");
+    const c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = this.carry.length > 0 ? Buffer.concat([this.carry, c]) : c;
+    this.carry = Buffer.alloc(0);
+    return Buffer.concat(this.process(buf, false));
   }
 
   /** Flushes the rest at end of input. */
   end(): Buffer {
-    const text = this.carry;
-    this.carry = "";
-    return Buffer.from(this.process(text, true), "latin1");
+    const buf = this.carry;
+    this.carry = Buffer.alloc(0);
+    return Buffer.concat(this.process(buf, true));
   }
 
-  private process(text: string, final: boolean): string {
-    let prefix = "";
+  private process(buf: Buffer, final: boolean): Buffer[] {
+    const pieces: Buffer[] = [];
     if (this.pemOpen || this.valueOpen) {
-      const [masked, rest] = this.continueOpen(text);
-      prefix = masked;
-      text = rest;
-      if (this.pemOpen && !final) {
-        // Still inside an over-long PEM block: everything seen so far was masked.
-        return prefix;
-      }
+      const [kept, rest] = this.continueOpen(buf);
+      if (kept) pieces.push(kept);
+      buf = rest;
+      if (this.pemOpen && !final) return pieces; // still inside an over-long PEM block, already masked
     }
-    if (text.length === 0) return prefix;
-    let cut = text.length;
+    if (buf.length === 0) return pieces;
+    let cut = buf.length;
     let longLine = false;
     if (!final) {
-      cut = text.lastIndexOf("\n") + 1;
-      // A private key block opened but not closed in this chunk: carry it whole if it fits.
-      const open = this.openPem(text, cut);
+      cut = buf.lastIndexOf(10) + 1;
+      // A private key block opened but not closed before `cut`: carry it whole if it fits.
+      const open = this.openPem(buf, cut);
       if (open >= 0) {
-        if (text.length - open <= this.maxCarry) cut = Math.min(cut, open);
-        else return prefix + this.maskOpenPem(text, open);
+        if (buf.length - open <= this.maxCarry) cut = Math.min(cut, open);
+        else {
+          pieces.push(...this.maskOpenPem(buf, open));
+          return pieces;
+        }
       }
       if (cut === 0) {
-        if (text.length <= this.maxCarry) {
-          this.carry = text;
-          return prefix;
+        if (buf.length <= this.maxCarry) {
+          this.carry = Buffer.from(buf);
+          return pieces;
         }
-        cut = text.length - OVERLAP;
+        cut = buf.length - OVERLAP;
         longLine = true;
       }
     }
-    const region = longLine ? text : text.slice(0, cut);
-    const matches = this.engine.scan(region);
-    let out = "";
+    const region = longLine ? buf : buf.subarray(0, cut);
+    const matches = this.engine.scanBytes(region);
     let at = 0;
     for (const m of matches) {
       if (m.start >= cut) break;
       const a = this.style === "full" ? m.fullStart : m.start;
       const b = this.style === "full" ? m.fullEnd : m.end;
       if (a < at) continue;
-      out += region.slice(at, a) + this.mask(region, m);
+      pieces.push(region.subarray(at, a), Buffer.from(this.mask(region, m), "latin1"));
       at = b;
       if (b > cut) cut = b;
       if (longLine && m.end === region.length) this.valueOpen = true;
     }
-    out += text.slice(at, cut);
-    this.carry = text.slice(cut);
-    return prefix + out;
+    pieces.push(buf.subarray(at, cut));
+    // Copy the carry: the caller's chunk buffer may be reused.
+    this.carry = Buffer.from(buf.subarray(cut));
+    return pieces;
   }
 
-  private mask(text: string, m: SecretMatch): string {
+  private mask(buf: Buffer, m: SecretMatch): string {
     this.stats.secrets++;
     this.stats.byRule[m.ruleId] = (this.stats.byRule[m.ruleId] ?? 0) + 1;
-    return maskSecret(text.slice(m.start, m.end), this.style, {
+    return maskSecret(buf.toString("latin1", m.start, m.end), this.style, {
       safePrefix: m.safePrefix,
       showLength: m.showLength,
       ...(this.opts.key ? { key: this.opts.key } : {}),
     });
   }
 
-  /** Start of the line holding a PEM BEGIN in `text[0, cut)` with no END after it, or -1. */
-  private openPem(text: string, cut: number): number {
-    if (!text.includes("-----BEGIN")) return -1;
+  /** Start of the line holding a PEM BEGIN in `buf[0, cut)` whose END line is not complete before `cut`, or -1. */
+  private openPem(buf: Buffer, cut: number): number {
+    if (cut === 0 || buf.indexOf("-----BEGIN") < 0) return -1;
+    const text = buf.toString("latin1", 0, cut);
     PEM_BEGIN.lastIndex = 0;
     let last = -1;
     for (let m = PEM_BEGIN.exec(text); m !== null; m = PEM_BEGIN.exec(text)) last = m.index;
-    // The END line must be complete too (before `cut`), or the block is still open.
-    if (last < 0 || last >= cut || PEM_END.test(text.slice(last, cut))) return -1;
+    if (last < 0 || PEM_END.test(text.slice(last))) return -1;
     return text.lastIndexOf("\n", last) + 1;
   }
 
-  /** Masks an over-long open PEM block from its BEGIN line to the end of `text`. */
-  private maskOpenPem(text: string, open: number): string {
-    const head = text.slice(0, open);
-    const matches = this.engine.scan(head);
-    let out = "";
+  /** Masks an over-long open PEM block from its BEGIN line to the end of `buf`. */
+  private maskOpenPem(buf: Buffer, open: number): Buffer[] {
+    const head = buf.subarray(0, open);
+    const pieces: Buffer[] = [];
     let at = 0;
-    for (const m of matches) {
-      out += head.slice(at, m.start) + this.mask(head, m);
+    for (const m of this.engine.scanBytes(head)) {
+      pieces.push(head.subarray(at, m.start), Buffer.from(this.mask(head, m), "latin1"));
       at = m.end;
     }
-    out += head.slice(at);
-    const begin = /-----BEGIN [^\n]{0,60}-----/.exec(text.slice(open));
+    pieces.push(head.subarray(at));
+    const line = buf.toString("latin1", open, Math.min(buf.length, open + 200));
+    const begin = /-----BEGIN [^\n]{0,60}-----/.exec(line);
     const keep = begin ? open + begin.index + begin[0].length : open;
     this.pemOpen = true;
     this.stats.secrets++;
-    return `${out}${text.slice(open, keep)}${FULL_MASK}`;
+    pieces.push(buf.subarray(open, keep), Buffer.from(FULL_MASK));
+    return pieces;
   }
 
-  /** Continues masking a PEM block or value left open by the previous chunk. */
-  private continueOpen(text: string): [string, string] {
+  /** Continues masking a PEM block or value left open by the previous chunk: [bytes to keep, rest]. */
+  private continueOpen(buf: Buffer): [Buffer | null, Buffer] {
     if (this.pemOpen) {
-      const end = PEM_END.exec(text);
-      if (!end) return ["", ""];
-      this.pemOpen = false;
-      return [text.slice(end.index, end.index + end[0].length), text.slice(end.index + end[0].length)];
+      for (let i = buf.indexOf("-----END"); i >= 0; i = buf.indexOf("-----END", i + 1)) {
+        const end = PEM_END.exec(buf.toString("latin1", i, Math.min(buf.length, i + 80)));
+        if (end && end.index === 0) {
+          this.pemOpen = false;
+          return [buf.subarray(i, i + end[0].length), buf.subarray(i + end[0].length)];
+        }
+      }
+      return [null, Buffer.alloc(0)];
     }
     this.valueOpen = false;
-    const run = VALUE_RUN.exec(text);
-    if (!run) return ["", text];
-    if (run[0].length === text.length) this.valueOpen = true;
-    return ["", text.slice(run[0].length)];
+    let i = 0;
+    while (i < buf.length && !VALUE_END.has(buf[i]!)) i++;
+    if (i === buf.length) this.valueOpen = true;
+    return [null, buf.subarray(i)];
   }
 }
 
