@@ -229,7 +229,8 @@ describe.skipIf(!ready)("containers (real podman, runc and Engine API)", () => {
     sh("runc", ["spec", "--bundle", state.bundle]);
     const spec = JSON.parse(readFileSync(join(state.bundle, "config.json"), "utf8"));
     spec.process.terminal = false;
-    spec.process.args = ["/bin/sleep", "600"];
+    // An entrypoint that exports a variable and execs: invisible in config.json, visible in the process.
+    spec.process.args = ["/bin/sh", "-c", "export ENTRY_SET=1; exec /bin/sleep 600"];
     spec.process.env.push("BUNDLE_VAR=hello");
     spec.annotations = {
       "io.kubernetes.cri.sandbox-name": "web-0",
@@ -427,6 +428,12 @@ describe.skipIf(!ready)("containers (real podman, runc and Engine API)", () => {
     expect(src.actor?.comm).toBe("runc");
     expect(src.evidence.join("\n")).toContain("CRI: pod shop/web-0, container app");
     expect(v.get("HOME")!.source).toMatchObject({ kind: "container-runtime", mechanism: "home" });
+    expect(v.get("ENTRY_SET")!.source).toMatchObject({
+      kind: "runtime",
+      mechanism: "entrypoint",
+      confidence: "likely",
+    });
+    expect(v.get("ENTRY_SET")!.source.actor?.pid).toBe(st.pid);
     const c = await cli(["container", state.runcId, "--format", "json"], {});
     expect(c.code).toBe(0);
     expect(vars(c.out).get("BUNDLE_VAR")!.source).toMatchObject({

@@ -6,6 +6,7 @@
  */
 import type { Attribution } from "../../model/index.js";
 import { criInfo } from "../../snapshot/container/oci.js";
+import { processActor } from "../engine.js";
 import type { ResolverAnswer } from "../resolver.js";
 import { containerTime, defineContainerResolver } from "./common.js";
 
@@ -48,6 +49,43 @@ export default defineContainerResolver({
       }
       if (time) a.time = time;
       out.set(key, { attribution: a });
+    }
+    // Seen from a live process: a key the spec does not give (or gives another value) was set inside the
+    // container after the runtime exec'd it — an entrypoint script that exports and then execs, or `exec -e`.
+    if (f.init) {
+      const engineEnv = new Map(f.env.map(([k, v]) => [k, v] as const));
+      for (const [key, value] of keys) {
+        const hit = index.get(key);
+        if ((hit && hit[0] === value) || engineEnv.get(key) === value) continue;
+        const a: Attribution = {
+          kind: "runtime",
+          mechanism: "entrypoint",
+          confidence: "likely",
+          actor: processActor(f.init),
+          location: { resource: `Container/${f.id}`, file: b.configPath },
+          evidence: [
+            `${hit ? "different in" : "absent from"} the container's config.json: set inside the container after the runtime started it (an entrypoint that exports and execs, or exec -e)`,
+          ],
+        };
+        const ans: ResolverAnswer = { attribution: a };
+        if (hit) {
+          ans.shadowed = [
+            {
+              value: hit[0],
+              attribution: {
+                kind: "oci-config",
+                mechanism: "process.env",
+                confidence: "certain",
+                location: { resource: `Container/${f.id}`, file: b.configPath },
+                evidence: [
+                  `process.env[${hit[1]}] in the bundle's config.json, replaced inside the container`,
+                ],
+              },
+            },
+          ];
+        }
+        out.set(key, ans);
+      }
     }
     return out;
   },

@@ -61,6 +61,8 @@ export interface ContainerFacts {
   pid?: number;
   /** The runtime process that started it (conmon, runc, …), when the facts came from an ancestry. */
   runtime?: ProcessSnapshot;
+  /** The container's first process as the ancestry showed it (facts from an ancestry only). */
+  init?: ProcessSnapshot;
   issues: CollectionIssue[];
 }
 
@@ -337,6 +339,7 @@ export async function factsForRequest(
       return undefined;
     }
     if (b.runtime) facts.runtime = b.runtime;
+    facts.init = init;
     facts.pid ??= init.info.pid;
     return facts;
   });
