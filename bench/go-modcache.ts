@@ -3,7 +3,7 @@
  * (yauzl streams each entry through inflate + SHA-256, names sorted, dirhash Hash1), next to a raw SHA-256
  * of the same zip files' bytes measured in the same run. Target ≥ 200 MB/s of zip data.
  * Run: `npx tsx bench/go-modcache.ts` (MB=… sets the cache size, default 160). Builds a synthetic module
- * cache of Go-source-like files (compressing about like real modules) in a temporary directory and removes it.
+ * cache of Go-source-like files (60 per module, 300 B–24 KB, compressing about like real modules) in a temporary directory and removes it.
  */
 import { createHash } from "node:crypto";
 import {
@@ -92,8 +92,11 @@ async function build(): Promise<{ zips: string[]; bytes: number }> {
     const at = join(dir, "cache", "download", mod, "@v");
     mkdirSync(at, { recursive: true });
     const files: Array<[string, string]> = [[`${mod}@${v}/go.mod`, `module ${mod}\n\ngo 1.21\n`]];
-    for (let f = 0; f < 40; f++)
-      files.push([`${mod}@${v}/pkg${f % 5}/f${f}.go`, source(i * 100 + f, 4000 + ((f * 7919) % 60000))]);
+    // Sizes log-uniform between 300 B and 24 KB, as in real module zips (mostly small files).
+    for (let f = 0; f < 60; f++) {
+      const size = Math.round(300 * 80 ** (((f * 7919 + i * 31) % 1000) / 1000));
+      files.push([`${mod}@${v}/pkg${f % 6}/f${f}.go`, source(i * 100 + f, size)]);
+    }
     const z = join(at, `${v}.zip`);
     await zip(z, files);
     writeFileSync(join(at, `${v}.ziphash`), hash1Of(files.map(([name, data]) => ({ name, data }))));

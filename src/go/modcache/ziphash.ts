@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { type HashedFile, hash1, sha256Hex } from "./hash1.js";
-import type { EntrySpan, HashPool } from "./pool.js";
+import type { HashPool } from "./pool.js";
 
 export interface ZipHashResult {
   h1: string;
@@ -55,14 +55,21 @@ function entriesOf(zf: yauzl.ZipFile): Promise<yauzl.Entry[]> {
 }
 
 /**
- * The fast path: yauzl reads the central directory and local headers from memory; the entries are
- * inflated and hashed by the worker pool (all cores), or in this thread when no pool is given.
+ * The fast path: the zip is in memory; with a pool, a worker parses (yauzl), inflates and hashes it;
+ * without one, this thread does the same.
  */
 export async function hashZipBuffer(
   buf: Buffer,
   goModName?: string,
   pool?: HashPool,
 ): Promise<Omit<ZipHashResult, "bytes">> {
+  if (pool) {
+    const r = await pool.hash(buf, goModName);
+    const files = r.names.map((name, i) => ({ name, sha256: r.digests[i]! }));
+    const out: Omit<ZipHashResult, "bytes"> = { h1: hash1(files), files };
+    if (r.keep !== undefined) out.goMod = r.keep;
+    return out;
+  }
   const zf = await yauzl.fromBufferPromise(buf, {
     lazyEntries: true,
     decodeStrings: false,
@@ -84,12 +91,15 @@ export async function hashZipBuffer(
     names.push(name);
     spans.push([fileDataStart, end, entry.compressionMethod, entry.uncompressedSize]);
   }
-  const r = pool ? await pool.hash(buf, spans, want) : hashSpans(buf, spans, want);
+  const r = hashSpans(buf, spans, want);
   const files = names.map((name, i) => ({ name, sha256: r.digests[i]! }));
   const out: Omit<ZipHashResult, "bytes"> = { h1: hash1(files), files };
   if (r.keep !== undefined) out.goMod = r.keep;
   return out;
 }
+
+/** [dataStart, dataEnd, compressionMethod, uncompressedSize] of one entry inside the zip buffer. */
+type EntrySpan = [number, number, number, number];
 
 function hashSpans(buf: Buffer, spans: EntrySpan[], want: number): { digests: string[]; keep?: Buffer } {
   const digests: string[] = [];
