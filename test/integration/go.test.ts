@@ -238,6 +238,25 @@ describe("envtrace go with the real go command", () => {
     });
   });
 
+  it("the safe probe runs in a directory without go.mod and skips costly names unless --full", async () => {
+    const env = freshEnv({ CGO_CFLAGS: "-O2 -fplugin=/tmp/x.so" });
+    const safe = await collectRaw({ env, origins: false, goPath: GO });
+    const by = new Map(safe.settings.map((s) => [s.key, s]));
+    expect(by.get("GOMOD")?.value).toBe("/dev/null");
+    expect(safe.probe.asked).not.toContain("CGO_CFLAGS");
+    expect(by.get("CGO_CFLAGS")).toMatchObject({
+      probed: false,
+      value: "-O2 -fplugin=/tmp/x.so",
+      source: { kind: "environment" },
+    });
+    expect((await auditGo(safe)).findings.map((f) => f.messageId)).toContain("cgo-flags.code-loading");
+    const full = await collectRaw({ env: freshEnv(), origins: false, full: true });
+    const cflags = full.settings.find((s) => s.key === "CGO_CFLAGS")!;
+    expect(full.probe.asked).toBe("all");
+    expect(cflags.probed).toBe(true);
+    expect(cflags.value).not.toBe("");
+  });
+
   it("CLI: a missing go binary is a one-line error naming the fix", async () => {
     const r = await cli(["go", "--no-origins"], { PATH: "/nonexistent", HOME: "/tmp" });
     expect(r.code).toBe(2);
