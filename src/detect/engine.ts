@@ -190,6 +190,13 @@ export class SecretEngine {
       }
     }
     if (g < 0) return null;
+    // Cheapest rejection first: a name that is not credential-bearing (`PASSWORD_MIN_LENGTH`).
+    let cls: ReturnType<typeof classifyName> = null;
+    if (rule.nameGroup !== undefined) {
+      const name = m[rule.nameGroup];
+      cls = name ? classifyName(name) : null;
+      if (!cls) return null;
+    }
     const idx = m.indices?.[g];
     if (!idx || idx[1] <= idx[0]) return null;
     // Extend first, so the checks below see the whole value (`PASS=ab&cdefgh`).
@@ -206,11 +213,7 @@ export class SecretEngine {
         if (typeof a === "string" ? secret === a : a.test(secret)) return null;
       }
     }
-    if (rule.nameGroup !== undefined) {
-      const name = m[rule.nameGroup];
-      const cls = name ? classifyName(name) : null;
-      if (!cls || !valueLooksSecret(secret, cls)) return null;
-    }
+    if (cls && !valueLooksSecret(secret, cls)) return null;
     if (rule.isFalsePositive?.(secret)) return null;
     const fullIdx = rule.fullGroup !== undefined ? m.indices?.[rule.fullGroup] : undefined;
     const sp = typeof rule.safePrefix === "function" ? rule.safePrefix(secret) : (rule.safePrefix ?? "");
