@@ -7,7 +7,7 @@ import AhoCorasick from "modern-ahocorasick";
 import { describe, expect, it } from "vitest";
 import type { ExplainResult } from "../model/index.js";
 import { loadFingerprintKey } from "./fingerprint-key.js";
-import { detectSecret } from "./index.js";
+import { builtinEngine, detectSecret } from "./index.js";
 import { maskFor, maskResult, valueFingerprint } from "./mask.js";
 import { classifyName } from "./names.js";
 import { KeywordIndex } from "./prefilter.js";
@@ -189,6 +189,44 @@ describe("user rules (--rules)", () => {
           expect(err).toBeInstanceOf(RuleFileError);
         }
       }),
+    );
+  });
+});
+
+describe("engine on arbitrary input", () => {
+  it("never throws; matches are sorted, in bounds and non-overlapping", () => {
+    const pieces = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom(
+        "=",
+        "\n",
+        "://",
+        ":",
+        "@",
+        "password=",
+        "TOKEN=",
+        "ghp_",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        '"',
+        "'",
+      ),
+      fc.constantFrom(...builtinRules.slice(0, 40).map((r) => r.examples.match[0]!)),
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), fc.string({ maxLength: 20 }), (parts, key) => {
+        const text = parts.join("");
+        const ms = builtinEngine().scan(text);
+        let prev = -1;
+        for (const m of ms) {
+          expect(m.start).toBeGreaterThanOrEqual(0);
+          expect(m.end).toBeLessThanOrEqual(text.length);
+          expect(m.start).toBeGreaterThanOrEqual(prev);
+          prev = m.end;
+        }
+        const hit = detectSecret(key, text);
+        for (const s of hit?.spans ?? []) expect(s.end).toBeLessThanOrEqual(text.length);
+      }),
+      { numRuns: 300 },
     );
   });
 });
