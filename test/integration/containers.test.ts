@@ -305,6 +305,10 @@ describe.skipIf(!ready)("containers (real podman, runc and Engine API)", () => {
     // Secrets never escape: the token is masked in the value and absent from the whole output.
     expect(v.get("API_TOKEN")!.masked).toBe(true);
     expect(r.out).not.toContain(SECRET);
+    // --reveal is the explicit opt-out, and the output says so.
+    const revealed = await cli(["container", state.podmanId, "--format", "json", "--reveal"], podmanApi());
+    expect(JSON.parse(revealed.out).revealed).toBe(true);
+    expect(vars(revealed.out).get("API_TOKEN")!.value).toBe(SECRET);
   });
 
   it("envtrace container (Docker API): container env minus image env, image ENV, runtime", async () => {

@@ -66,6 +66,8 @@ export interface ContainerFacts {
   issues: CollectionIssue[];
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === "object" && !Array.isArray(v);
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 function record(v: unknown): Record<string, string> {
@@ -152,9 +154,19 @@ async function imageFacts(
     issues.push(img.issue);
     return undefined;
   }
+  const raw: unknown = img.body;
+  if (!isObject(raw)) {
+    issues.push({
+      subject: `${client.name} image ${imageId}`,
+      code: "PARSE",
+      detail: "engine answer is not an image object",
+    });
+    return undefined;
+  }
   const env = new Map<string, string>();
-  for (const [k, v] of splitEnvList(strings(img.body.Config?.Env)).pairs) if (!env.has(k)) env.set(k, v);
-  const facts: ImageFacts = { id: img.body.Id ?? imageId, env, history: [] };
+  const imgCfg: { Env?: unknown } = isObject(img.body.Config) ? img.body.Config : {};
+  for (const [k, v] of splitEnvList(strings(imgCfg.Env)).pairs) if (!env.has(k)) env.set(k, v);
+  const facts: ImageFacts = { id: typeof img.body.Id === "string" ? img.body.Id : imageId, env, history: [] };
   const tags = strings(img.body.RepoTags);
   const n = name ?? tags[0];
   if (n) facts.name = n;
@@ -180,7 +192,7 @@ function fromInspect(
   endpoint: EngineEndpoint,
   issues: CollectionIssue[],
 ): ContainerFacts {
-  const cfg = c.Config ?? {};
+  const cfg: NonNullable<DockerContainer["Config"]> = isObject(c.Config) ? c.Config : {};
   const facts: ContainerFacts = {
     id: c.Id ?? "",
     engine: endpoint.flavor,
@@ -197,7 +209,8 @@ function fromInspect(
   if (typeof cfg.Tty === "boolean") facts.tty = cfg.Tty;
   const cc = strings(cfg.CreateCommand);
   if (cc.length > 0) facts.createCommand = cc;
-  if (typeof c.State?.Pid === "number" && c.State.Pid > 0) facts.pid = c.State.Pid;
+  const st = isObject(c.State) ? c.State : undefined;
+  if (typeof st?.Pid === "number" && st.Pid > 0) facts.pid = st.Pid;
   return facts;
 }
 
@@ -230,6 +243,15 @@ export async function collectContainerFacts(
         const r = await client.inspectContainer(ref);
         if (!r.ok) {
           if (r.status !== 404) issues.push(r.issue);
+          continue;
+        }
+        const raw: unknown = r.body;
+        if (!isObject(raw) || typeof raw.Id !== "string") {
+          issues.push({
+            subject: `${client.name} container ${ref}`,
+            code: "PARSE",
+            detail: "engine answer is not a container object",
+          });
           continue;
         }
         facts = fromInspect(r.body, ep, issues);
