@@ -10,6 +10,9 @@ import { COMPUTED, COSTLY, ENV_ONLY } from "./known.js";
 import type { GoSetting, GoSettingSource } from "./types.js";
 import { features, type GoVersion } from "./version.js";
 
+/** The note on costly settings whose default was not asked from `go env` (the text report groups them). */
+export const NOT_ASKED_NOTE = "default value not asked from `go env` (that would run $CC; use --full)";
+
 export interface EnvFileRead {
   path: string;
   entries: EnvFileEntry[];
@@ -142,7 +145,7 @@ export function resolveSettings(input: ResolveInput): GoSetting<string>[] {
     const s: GoSetting<string> = { key, value, source, probed };
     if (shadowed.length > 0) s.shadowed = shadowed;
     if (!probed && COSTLY.has(key) && source.kind === "default") {
-      notes.push("default value not asked from `go env` (that would run $CC; use --full)");
+      notes.push(NOT_ASKED_NOTE);
     }
     if (key === "GOTOOLCHAIN") notes.push("resolved by envtrace: the probe runs `go` with GOTOOLCHAIN=local");
     if (notes.length > 0) s.notes = notes;

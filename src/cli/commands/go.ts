@@ -57,7 +57,9 @@ export const goCommand: CliCommand = {
         });
         const report = await auditGo(raw, { profiles: o.profile ?? [], reveal: !!o.reveal });
         if (o.redact) {
-          const values = new Map(report.settings.map((s) => [s.key, s.value]));
+          // Defaults envtrace did not ask for (costly names without --full) have no value to show.
+          const shown = report.settings.filter((s) => s.probed || s.source.kind !== "default");
+          const values = new Map(shown.map((s) => [s.key, s.value]));
           const env = raw.env;
           const user = env.USER || env.LOGNAME || safeUser();
           const gopath = (values.get("GOPATH")?.toString() ?? "").split(":")[0];

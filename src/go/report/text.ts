@@ -6,6 +6,7 @@ import { isProcessActor } from "../../model/index.js";
 import { displayString } from "../../report/reporter.js";
 import { where } from "../../report/text.js";
 import type { VerifyReport } from "../modcache/verify.js";
+import { NOT_ASKED_NOTE } from "../provenance.js";
 import type { GoReport, GoSettingSource } from "../types.js";
 
 const ANSI = {
@@ -69,6 +70,7 @@ export function renderGoText(r: GoReport, opts: GoTextOptions): string {
   const lines: string[] = [paint(`${r.go.version} (${r.go.path})`, "bold")];
   if (opts.reveal) lines.push(paint("values revealed (--reveal): this output contains secrets", "red"));
   // Notes are long prose: they are printed under their setting, outside the column alignment.
+  const notAsked: string[] = [];
   const items: Array<string[] | string> = [["KEY", "VALUE", "SOURCE", "WHERE"].map((h) => paint(h, "dim"))];
   for (const s of r.settings) {
     const secret = typeof s.value !== "string";
@@ -87,8 +89,12 @@ export function renderGoText(r: GoReport, opts: GoTextOptions): string {
         paint(sourceWhere(sh.source), "dim"),
       ]);
     }
-    for (const n of s.notes ?? []) items.push(paint(`    note: ${n}`, "dim"));
+    for (const n of s.notes ?? []) {
+      if (n === NOT_ASKED_NOTE) notAsked.push(s.key);
+      else items.push(paint(`    note: ${n}`, "dim"));
+    }
   }
+  if (notAsked.length > 0) items.push(paint(`note: ${notAsked.join(", ")}: ${NOT_ASKED_NOTE}`, "dim"));
   const aligned = table(items.filter((i): i is string[] => Array.isArray(i)));
   let k = 0;
   for (const i of items) lines.push(Array.isArray(i) ? aligned[k++]! : i);
