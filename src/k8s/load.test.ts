@@ -118,3 +118,13 @@ describe("JSON fast path", () => {
     );
   });
 });
+
+describe("malformed and huge inputs", () => {
+  it("deep nesting becomes a TOO_LARGE issue (JSON and YAML), never a stack overflow", () => {
+    const deepJson = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    expect(loadManifest(deepJson, "deep.json").issues.map((i) => i.code)).toEqual(["TOO_LARGE"]);
+    const deepYaml = `kind: ConfigMap\nmetadata: {name: d}\ndata: ${"[".repeat(400)}${"]".repeat(400)}\n`;
+    const r = loadManifest(deepYaml, "deep.yaml");
+    expect(r.issues.map((i) => i.code)).toContain("TOO_LARGE");
+  });
+});
