@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SecretEngine } from "./engine.js";
 import { linearTimeProblems } from "./linear.js";
@@ -20,6 +20,19 @@ describe("rule registry", () => {
       expect(r.docs, r.id).toMatch(/^https:\/\//);
       expect(r.examples.match.length, r.id).toBeGreaterThan(0);
       expect(r.examples.noMatch.length, r.id).toBeGreaterThan(0);
+    }
+  });
+
+  it("lists one provider per file, named after its file, each file in the registry", () => {
+    const files = readdirSync("src/detect/rules")
+      .filter((f) => f.endsWith(".ts") && f !== "index.ts" && f !== "lib.ts")
+      .map((f) => f.slice(0, -3))
+      .sort();
+    expect(providers.map((p) => p.meta.id).sort()).toEqual(files);
+    for (const f of files) {
+      const src = readFileSync(`src/detect/rules/${f}.ts`, "utf8");
+      expect(src.match(/^export /gm), f).toHaveLength(1);
+      expect(src, f).toMatch(/export const \w+ = defineProvider\(/);
     }
   });
 

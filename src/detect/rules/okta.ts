@@ -1,0 +1,30 @@
+import { defineProvider } from "../rule.js";
+import { B64URL, fake, kv } from "./lib.js";
+
+/**
+ * okta: token formats as documented by the vendor —
+ * https://developer.okta.com/docs/guides/create-an-api-token/main/
+ */
+export const okta = defineProvider({
+  meta: { id: "okta", description: "Okta API token (SSWS) under an Okta name or Authorization header" },
+  rules: [
+    {
+      id: "okta-api-token",
+      description: "Okta API token (SSWS) under an Okta name or Authorization header",
+      keywords: ["okta", "ssws "],
+      regex:
+        /(?:okta[a-z_]{0,20}["']?[ \t]{0,5}(?:=|:)[ \t]{0,5}["']?|SSWS[ \t]{1,3})(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])/i,
+      entropy: { min: 3.5, charset: "base64" },
+      tags: ["identity", "okta"],
+      severity: "critical",
+      docs: "https://developer.okta.com/docs/guides/create-an-api-token/main/",
+      examples: {
+        match: [
+          kv("OKTA_API_TOKEN", fake("00", [B64URL, 40])),
+          `Authorization: SSWS ${fake("00", [B64URL, 40])}`,
+        ],
+        noMatch: [kv("OKTA_DOMAIN", "dev-1.okta.com")],
+      },
+    },
+  ],
+});
