@@ -81,12 +81,18 @@ export class SecretEngine {
   }
 
   /**
-   * Secrets in latin1 bytes (one char per byte, so offsets are byte offsets). Only lines holding a keyword
-   * are decoded to strings; the rest of the buffer is never copied.
+   * Secrets in latin1 bytes (one char per byte, so offsets are byte offsets). The keyword pass reads the
+   * bytes directly; the buffer is decoded only if some line holds a keyword.
    */
   scanBytes(buf: Uint8Array): SecretMatch[] {
     const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-    return this.scanUnits(b, b.length, (x, y) => b.toString("latin1", x, y));
+    // Decoded once, on the first line that needs it: substrings of one string are cheap views, while
+    // decoding line by line allocates (and collects) a string per line.
+    let whole: string | undefined;
+    return this.scanUnits(b, b.length, (x, y) => {
+      whole ??= b.toString("latin1");
+      return whole.slice(x, y);
+    });
   }
 
   private scanUnits(

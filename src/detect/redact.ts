@@ -48,20 +48,20 @@ export class Redactor {
     this.maxCarry = Math.max(opts.maxCarry ?? 1 << 20, 2 * OVERLAP);
   }
 
-  /** Feeds a chunk; returns what can be written now. */
+  /** Feeds a chunk; returns what can be written now (possibly a view of `chunk`: write it before reusing `chunk`). */
   push(chunk: Uint8Array): Buffer {
     this.stats.bytes += chunk.length;
     const c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const buf = this.carry.length > 0 ? Buffer.concat([this.carry, c]) : c;
     this.carry = Buffer.alloc(0);
-    return Buffer.concat(this.process(buf, false));
+    return join(this.process(buf, false));
   }
 
   /** Flushes the rest at end of input. */
   end(): Buffer {
     const buf = this.carry;
     this.carry = Buffer.alloc(0);
-    return Buffer.concat(this.process(buf, true));
+    return join(this.process(buf, true));
   }
 
   private process(buf: Buffer, final: boolean): Buffer[] {
@@ -172,6 +172,12 @@ export class Redactor {
     if (i === buf.length) this.valueOpen = true;
     return [null, buf.subarray(i)];
   }
+}
+
+/** One buffer from pieces, copying only when there are several. */
+function join(pieces: Buffer[]): Buffer {
+  const nonEmpty = pieces.filter((p) => p.length > 0);
+  return nonEmpty.length === 1 ? nonEmpty[0]! : Buffer.concat(nonEmpty);
 }
 
 /** Pipes `input` through a {@link Redactor} into `write`, honouring back-pressure via `write`'s promise. */
