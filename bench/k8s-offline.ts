@@ -19,6 +19,7 @@ const PODS = Number(process.env.PODS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const F = "test/fixtures/k8s";
 
+// biome-ignore lint/suspicious/noExplicitAny: generated test data is reshaped freely
 type Obj = Record<string, any>;
 const docs = (file: string): Obj[] =>
   parseAllDocuments(readFileSync(file, "utf8"))

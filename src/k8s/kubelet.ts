@@ -114,7 +114,7 @@ export function serviceIP(svc: K8sObject): string | null | "none" {
  * with the default 443/https port and run-time values).
  */
 export function serviceLinkVars(
-  namespace: string,
+  _namespace: string,
   enableServiceLinks: boolean,
   services: readonly K8sObject[],
   masterService: K8sObject | undefined,
@@ -209,9 +209,7 @@ export function resourceFieldValue(container: JsonObject, resource: string, divi
  * `fieldRef` against a Pod object; null when the field is only known at run time (templates, pending pods).
  */
 export function fieldRefValue(pod: K8sObject | undefined, fieldPath: string): MaybeValue {
-  if (!pod || pod.kind !== "Pod") {
-    return null;
-  }
+  if (pod?.kind !== "Pod") return null;
   const meta = pod.metadata;
   const spec = asObject(pod.raw.spec) ?? {};
   const status = asObject(pod.raw.status) ?? {};
