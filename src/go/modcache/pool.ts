@@ -3,7 +3,8 @@
  * (from memory; the fixed local header it reads itself), inflates every entry with zlib and SHA-256-hashes it, so that all cores
  * work and the main thread only reads files. The worker is plain CommonJS given as a string (it loads yauzl
  * by its resolved path), so it runs the same from src/ under vitest/tsx and from dist/. Inflation is capped
- * at each entry's declared size + 1, so a zip bomb cannot make a worker allocate more than the zip claims.
+ * at each entry's declared size + 1, so a zip bomb cannot make a worker allocate more than the zip claims;
+ * the output chunk is sized to the entry (one allocation, about twice as fast as 16 KB chunks for Go files).
  */
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
@@ -38,7 +39,7 @@ function hashZip(b, want, done) {
         const m = entry.compressionMethod, size = entry.uncompressedSize;
         let data;
         if (m === 0) data = raw;
-        else if (m === 8) data = inflateRawSync(raw, { maxOutputLength: Math.max(1, size + 1) });
+        else if (m === 8) data = inflateRawSync(raw, { maxOutputLength: Math.max(1, size + 1), chunkSize: Math.max(64, Math.min(size + 1, 67108864)) });
         else throw new Error("unsupported zip compression method " + m);
         if (data.length !== size) throw new Error("zip entry size does not match its header");
         const name = entry.fileName;

@@ -108,7 +108,11 @@ function hashSpans(buf: Buffer, spans: EntrySpan[], want: number): { digests: st
     const raw = buf.subarray(s, e);
     let data: Buffer;
     if (m === 0) data = raw;
-    else if (m === 8) data = inflateRawSync(raw, { maxOutputLength: Math.max(1, size + 1) });
+    else if (m === 8)
+      data = inflateRawSync(raw, {
+        maxOutputLength: Math.max(1, size + 1),
+        chunkSize: Math.max(64, Math.min(size + 1, 67108864)),
+      });
     else throw new Error(`unsupported zip compression method ${m}`);
     if (data.length !== size) throw new Error("zip entry size does not match its header");
     digests.push(sha256Hex(data));
