@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliCommand } from "../src/cli/commands/command.js";
 import { commands } from "../src/cli/commands/index.js";
 import type { CliIo } from "../src/cli/io.js";
 import { run } from "../src/cli/run.js";
@@ -165,7 +166,7 @@ function inputs(): Record<string, Array<{ argv: string[]; stdin?: string; format
 function formatsOf(argv: string[]): string[] {
   const program = new Command("envtrace");
   const { io } = capture();
-  for (const c of commands) c.register(program, io, () => {});
+  for (const c of loaded) c.register(program, io, () => {});
   let cmd: Command = program;
   for (const a of argv) {
     const sub = cmd.commands.find((c) => c.name() === a);
@@ -185,7 +186,10 @@ function walk(d: string, out: string[] = []): string[] {
   return out;
 }
 
+let loaded: CliCommand[] = [];
+
 beforeAll(async () => {
+  loaded = await Promise.all(commands.map((c) => c.load()));
   dir = mkdtempSync(join(tmpdir(), "envtrace-leak-"));
   home = join(dir, "home");
   mkdirSync(join(home, ".config", "go"), { recursive: true });

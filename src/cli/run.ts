@@ -4,7 +4,7 @@
  * line on stderr, never a stack trace.
  */
 import { Command, CommanderError } from "commander";
-import { commands } from "./commands/index.js";
+import { loadCommands } from "./commands/index.js";
 import { EnvtraceError, EXIT } from "./errors.js";
 import { type CliIo, defaultIo } from "./io.js";
 
@@ -21,13 +21,13 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const c of commands) {
-    const cmd = c.register(program, io, (code) => {
-      exitCode = code;
-    });
-    cmd.exitOverride();
-  }
   try {
+    for (const c of await loadCommands(argv)) {
+      const cmd = c.register(program, io, (code) => {
+        exitCode = code;
+      });
+      cmd.exitOverride();
+    }
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (err) {

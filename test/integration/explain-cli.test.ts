@@ -39,7 +39,7 @@ describe("envtrace explain --pid", () => {
     expect(foo.source).toMatchObject({ kind: "runtime", actor: { pid: process.pid }, confidence: "likely" });
     expect(foo.source.time.what).toBe("process-start");
     const tok = doc.variables.find((v: { key: string }) => v.key === "GITHUB_TOKEN");
-    expect(tok).toMatchObject({ masked: true, value: "ghp_********" });
+    expect(tok).toMatchObject({ masked: true, value: `ghp_********(${TOKEN.length})` });
     expect(r.stdout).not.toContain(TOKEN);
     expect(doc.findings.map((f: { id: string; key: string }) => [f.id, f.key])).toContainEqual([
       "ENVT-SECRET-001",

@@ -1,25 +1,31 @@
-/** Command registry: one file per command, listed explicitly. */
+/**
+ * Command registry: one file per command, listed explicitly. Each entry loads its module on demand, so a
+ * run imports only the command it executes (the Kubernetes client, the zip reader and the rule tables are
+ * not loaded to explain a process). `envtrace --help` loads them all.
+ */
 import type { CliCommand } from "./command.js";
-import { containerCommand } from "./container.js";
-import { diffCommand } from "./diff.js";
-import { explainCommand } from "./explain.js";
-import { goCommand } from "./go.js";
-import { hostCommand } from "./host.js";
-import { k8sCommand } from "./k8s.js";
-import { redactCommand } from "./redact.js";
-import { scanCommand } from "./scan.js";
-import { shellCommand } from "./shell.js";
-import { snapshotCommand } from "./snapshot.js";
 
-export const commands: readonly CliCommand[] = [
-  explainCommand,
-  scanCommand,
-  hostCommand,
-  containerCommand,
-  shellCommand,
-  snapshotCommand,
-  diffCommand,
-  goCommand,
-  k8sCommand,
-  redactCommand,
+export interface CommandEntry {
+  name: string;
+  load(): Promise<CliCommand>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  { name: "explain", load: async () => (await import("./explain.js")).explainCommand },
+  { name: "scan", load: async () => (await import("./scan.js")).scanCommand },
+  { name: "host", load: async () => (await import("./host.js")).hostCommand },
+  { name: "container", load: async () => (await import("./container.js")).containerCommand },
+  { name: "shell", load: async () => (await import("./shell.js")).shellCommand },
+  { name: "snapshot", load: async () => (await import("./snapshot.js")).snapshotCommand },
+  { name: "diff", load: async () => (await import("./diff.js")).diffCommand },
+  { name: "go", load: async () => (await import("./go.js")).goCommand },
+  { name: "k8s", load: async () => (await import("./k8s.js")).k8sCommand },
+  { name: "redact", load: async () => (await import("./redact.js")).redactCommand },
 ];
+
+/** The command an argv selects (its first word), or every command when none is named (help, version). */
+export async function loadCommands(argv: readonly string[]): Promise<CliCommand[]> {
+  const first = argv.find((a) => !a.startsWith("-"));
+  const selected = commands.filter((c) => c.name === first);
+  return Promise.all((selected.length > 0 ? selected : commands).map((c) => c.load()));
+}
