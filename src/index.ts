@@ -31,22 +31,29 @@ export type {
   ShellMode,
 } from "./attribution/shell/types.js";
 export { run } from "./cli/run.js";
+export { loadFingerprintKey } from "./detect/fingerprint-key.js";
 export {
   builtinEngine,
   detectSecret,
+  SecretEngine,
   type SecretHit,
   type SecretMatch,
   type SecretProvider,
   type SecretRule,
-  SecretEngine,
   scanText,
 } from "./detect/index.js";
-export { loadFingerprintKey } from "./detect/fingerprint-key.js";
-export { MASK_STYLES, type MaskStyle, maskFor, maskResult, maskSecret, valueFingerprint } from "./detect/mask.js";
+export {
+  MASK_STYLES,
+  type MaskStyle,
+  maskFor,
+  maskResult,
+  maskSecret,
+  valueFingerprint,
+} from "./detect/mask.js";
 export { type RedactOptions, Redactor, redactStream } from "./detect/redact.js";
 export { builtinRules, providers as secretProviders } from "./detect/rules/index.js";
-export { loadUserRules, parseUserRules, RuleFileError } from "./detect/user-rules.js";
 export { SecretValue } from "./detect/secret-value.js";
+export { loadUserRules, parseUserRules, RuleFileError } from "./detect/user-rules.js";
 export { type DriftChange, type DriftReport, diffSnapshots } from "./drift/diff.js";
 export { buildSnapshot, parseSnapshot, type Snapshot, serializeSnapshot } from "./drift/snapshot.js";
 export { defaultSubject, type ExplainOptions, ExplainSession, explainProcess } from "./explain.js";

@@ -62,7 +62,7 @@ export function createExecChainResolver(sources: () => readonly Resolver[]): Res
     fallback: true,
     matches(req: ResolveRequest) {
       // A live shell actor is explained by its own resolver; searching again would only guess.
-      return !req.actor || !req.actor.env || !isShellProgram(programName(req.actor));
+      return !req.actor?.env || !isShellProgram(programName(req.actor));
     },
     async resolve(req, ctx) {
       const out = new Map<string, ResolverAnswer>();

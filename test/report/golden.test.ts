@@ -11,7 +11,7 @@ import { reporters } from "../../src/report/index.js";
 
 const SECRET = `ghp_${"x7Kq2Lm9Pz".repeat(3)}Ab12Cd`;
 
-export const goldenInput: ExplainResult<string> = {
+const goldenInput: ExplainResult<string> = {
   subject: { pid: 4242, comm: "bash", exe: "/usr/bin/bash", startTime: "2026-11-24T06:00:00.000Z" },
   envPid: 4300,
   variables: [
