@@ -45,6 +45,8 @@ function home(name: string, files: Record<string, string>): string {
 
 interface Source {
   kind: string;
+  actor?: { pid: number; comm: string };
+  candidates?: Array<{ file: string; line?: number }>;
   mechanism?: string;
   file?: string;
   line?: number;
@@ -265,12 +267,32 @@ describe("busybox ash", () => {
 });
 
 describe("exec chain", () => {
-  it("a script that exports then execs completes without errors (assertion on the fallback: exec-chain resolver)", async () => {
+  it("a login shell that execs the program: no live actor remains, static search answers likely", async () => {
+    const h = home("chain-login", { ".bash_profile": "export CHAIN_VAR=from-profile\nexport OTHER=x\n" });
+    // bash reads ~/.bash_profile, then replaces itself with sleep: sleep's parent is this test's node.
+    const child = startProcess("bash", ["-l", "-c", "exec sleep 60"], {
+      env: { PATH: BASE_PATH, HOME: h, SHELL: "/bin/bash" },
+    });
+    const pid = await waitForDescendant(child.pid!, "sleep");
+    const doc = await explainJson(pid);
+    const v = doc.variables.find((x) => x.key === "CHAIN_VAR");
+    expect(v?.source).toMatchObject({
+      kind: "shell",
+      mechanism: "bash",
+      file: `${h}/.bash_profile`,
+      line: 1,
+      confidence: "likely",
+      candidates: [{ file: `${h}/.bash_profile`, line: 1 }],
+    });
+  });
+
+  it("an entrypoint script that exports then execs: not a startup file, so the parent program is the actor", async () => {
     const h = home("chain", { "entry.sh": "export CHAIN_VAR=1\nexec sleep 60\n" });
     const child = startProcess("sh", [`${h}/entry.sh`], { env: { PATH: BASE_PATH, HOME: h } });
     const pid = await waitForDescendant(child.pid!, "sleep");
     const doc = await explainJson(pid);
-    expect(doc.variables.some((x) => x.key === "CHAIN_VAR")).toBe(true);
+    const v = doc.variables.find((x) => x.key === "CHAIN_VAR");
+    expect(v?.source).toMatchObject({ kind: "runtime", confidence: "likely", actor: { pid: process.pid } });
   });
 });
 
