@@ -66,6 +66,17 @@ describe("envtrace explain --pid", () => {
     expect(revealed.code).toBe(1);
   });
 
+  it("with KUBERNETES_SERVICE_HOST but no service-account mount, stays on the host path", async () => {
+    const r = await runCli(["explain", "--format", "json"], {
+      env: { NO_COLOR: "1", KUBERNETES_SERVICE_HOST: "10.0.0.1" },
+    });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.subject.kind).toBeUndefined();
+    expect(typeof doc.subject.pid).toBe("number");
+    expect(doc.variables.length).toBeGreaterThan(0);
+  });
+
   it("gives a one-line error and exit 2 for a process that does not exist or a bad pid", async () => {
     const r = await runCli(["explain", "--pid", "999999999"]);
     expect(r.code).toBe(2);

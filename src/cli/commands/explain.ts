@@ -1,5 +1,6 @@
 import { Option } from "commander";
 import { defaultSubject, ExplainSession } from "../../explain.js";
+import type { DisplayValue, ExplainResult } from "../../model/index.js";
 import { reporterFor } from "../../report/index.js";
 import { EnvtraceError, EXIT } from "../errors.js";
 import { useColor } from "../io.js";
@@ -27,6 +28,26 @@ export const explainCommand: CliCommand = {
         new Option("--root <dir>", "inspect a host filesystem mounted at DIR (default /)").hideHelp(),
       )
       .action(async (keys: string[], o) => {
+        const render = (result: ExplainResult<DisplayValue>) => {
+          io.stdout.write(
+            reporterFor(o.format)!.render([result], {
+              color: useColor(io),
+              reveal: !!o.reveal,
+              width: io.stdout.columns,
+            }),
+          );
+          if (result.findings.some((f) => atOrAbove(f.severity, o.failOn))) setExit(EXIT.FINDINGS);
+        };
+        // Inside a Kubernetes pod, explaining ourselves joins our Pod's spec with our real environment.
+        // The Kubernetes client is loaded only there.
+        if (o.pid === undefined && !o.root && io.env.KUBERNETES_SERVICE_HOST) {
+          const { explainInPod } = await import("../../k8s/in-pod.js");
+          const inPod = await explainInPod({ env: io.env, selfPid: io.pid, reveal: !!o.reveal });
+          if (inPod) {
+            render(inPod);
+            return;
+          }
+        }
         const session = new ExplainSession({ root: o.root, trace: !!o.trace, reveal: !!o.reveal, keys });
         let envPid: number;
         let subjectPid: number;
@@ -39,15 +60,7 @@ export const explainCommand: CliCommand = {
         if (result.variables.length === 0 && !result.subject.comm) {
           throw new EnvtraceError("NO_SUCH_PROCESS", { pid: envPid });
         }
-        const reporter = reporterFor(o.format)!;
-        io.stdout.write(
-          reporter.render([result], {
-            color: useColor(io),
-            reveal: !!o.reveal,
-            width: io.stdout.columns,
-          }),
-        );
-        if (result.findings.some((f) => atOrAbove(f.severity, o.failOn))) setExit(EXIT.FINDINGS);
+        render(result);
       });
   },
 };
