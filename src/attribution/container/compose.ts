@@ -6,13 +6,8 @@
  */
 import type { Attribution } from "../../model/index.js";
 import { readRegularText } from "../../snapshot/container/bundle.js";
-import {
-  type ComposeEnvEntry,
-  type ComposeService,
-  hasInterpolation,
-  interpolate,
-  parseCompose,
-} from "../../snapshot/container/compose.js";
+import type { ComposeEnvEntry, ComposeService } from "../../snapshot/container/compose.js";
+import { hasInterpolation, interpolate } from "../../snapshot/container/compose-interpolate.js";
 import { type EnvFileEntry, entryMatches, parseEnvFile } from "../../snapshot/container/env-file.js";
 import type { ContainerFacts } from "../../snapshot/container/facts.js";
 import { issueFromError } from "../../snapshot/host-fs.js";
@@ -77,6 +72,8 @@ export function composeEnv(f: ContainerFacts, ctx: ResolverContext): Promise<Com
     }
     // Later compose files override earlier ones: environment per key, env_file as a whole list.
     let lastEnvFiles: { svc: ComposeService; file: string } | undefined;
+    // The YAML parser is loaded only for containers that compose created.
+    const { parseCompose } = await import("../../snapshot/container/compose.js");
     for (const file of files) {
       const text = await readText(ctx, join(workingDir, file));
       if (text === undefined) continue;
