@@ -53,10 +53,12 @@ try {
     );
   }
   const cli: number[] = [];
+  const cliText: number[] = [];
   const rawCli: number[] = [];
   const rawScript = `const fs=require('fs');let b=0;for(const n of fs.readdirSync('/proc')){if(!/^\\d+$/.test(n))continue;try{b+=fs.readFileSync('/proc/'+n+'/environ').length}catch{}}`;
   for (let i = 0; i < RUNS; i++) {
     cli.push(timeCommand("node", ["bin/envtrace.js", "scan", "--all", "--format", "json"]));
+    cliText.push(timeCommand("node", ["bin/envtrace.js", "scan", "--all"]));
     rawCli.push(timeCommand("node", ["-e", rawScript]));
   }
   row(

@@ -59,12 +59,33 @@ export function scanText(text: string, engine: SecretEngine = currentEngine()): 
 
 const NAME_RULE = "secret-assignment";
 
+/**
+ * Answers per engine for (key, value) pairs already seen: a scan meets the same variables in hundreds of
+ * processes. Bounded (entries and value size); cleared when full.
+ */
+const memo = new WeakMap<SecretEngine, Map<string, SecretHit | null>>();
+const MEMO_ENTRIES = 8192;
+const MEMO_MAX_VALUE = 4096;
+
 export function detectSecret(
   key: string,
   value: string,
   engine: SecretEngine = currentEngine(),
 ): SecretHit | null {
   if (value.length === 0) return null;
+  if (value.length > MEMO_MAX_VALUE) return detectUncached(key, value, engine);
+  let cache = memo.get(engine);
+  if (!cache) memo.set(engine, (cache = new Map()));
+  const id = `${key}\0${value}`;
+  const known = cache.get(id);
+  if (known !== undefined) return known;
+  const hit = detectUncached(key, value, engine);
+  if (cache.size >= MEMO_ENTRIES) cache.clear();
+  cache.set(id, hit);
+  return hit;
+}
+
+function detectUncached(key: string, value: string, engine: SecretEngine): SecretHit | null {
   const prefix = `${key}=`;
   const spans: SecretSpan[] = [];
   for (const m of engine.scan(prefix + value)) {

@@ -118,8 +118,8 @@ export function maskResult(
   if (style === "fingerprint" && !key) key = loadFingerprintKey(opts.env);
   const secrets = new Map<string, string>();
   const hits = new Map<Lineage, SecretHit>();
-  const toDisplay = (k: string, value: string): DisplayValue => {
-    const hit = detectSecret(k, value);
+  const toDisplay = (k: string, value: string, known?: SecretHit | null): DisplayValue => {
+    const hit = known === undefined ? detectSecret(k, value) : known;
     if (!hit) return value;
     const mask = maskFor(value, hit, style, key);
     secrets.set(value, mask);
@@ -136,7 +136,7 @@ export function maskResult(
     if (hit) hits.set(l, hit);
     return {
       ...l,
-      value: toDisplay(l.key, l.value),
+      value: toDisplay(l.key, l.value, hit),
       shadowed: l.shadowed.map((s) => ({ ...s, value: toDisplay(l.key, s.value) })),
     };
   });
@@ -161,7 +161,8 @@ export function maskResult(
     if (l.winner) f.attribution = l.winner;
     findings.push(f);
   }
-  if (opts.reveal) return { ...result, variables, findings };
+  // Nothing to scrub: the (costly) deep copy would change nothing.
+  if (opts.reveal || ordered.size === 0) return { ...result, variables, findings };
   return {
     ...result,
     variables: variables.map((v) => ({

@@ -84,6 +84,7 @@ export const jsonReporter: ExplainReporter = {
       processes: results.map((r) => resultJson(r, opts)),
       summary: summarize(results),
     };
-    return `${JSON.stringify(doc, null, 2)}\n`;
+    // A scan's document is for machines and runs to megabytes: compact, one line.
+    return `${JSON.stringify(doc)}\n`;
   },
 };
