@@ -35,11 +35,11 @@ describe("/etc/login.defs", () => {
 });
 
 describe("/etc/passwd", () => {
-  it("keeps line numbers and skips malformed entries", () => {
+  it("keeps line numbers and skips malformed entries; an empty shell is /bin/sh (passwd(5))", () => {
     const es = parsePasswd("root:x:0:0:root:/root:/bin/bash\nbroken\nalice:x:1000:1000::/home/alice:\n");
     expect(es.map((e) => [e.name, e.uid, e.home, e.shell, e.line])).toEqual([
       ["root", 0, "/root", "/bin/bash", 1],
-      ["alice", 1000, "/home/alice", "", 3],
+      ["alice", 1000, "/home/alice", "/bin/sh", 3],
     ]);
   });
   it("never throws on arbitrary input", () => {

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parsePasswd } from "../attribution/lib/passwd.js";
 import {
   cgroupDir,
   cgroupLayout,
@@ -18,7 +19,7 @@ import { glibcVersionFromBytes } from "./glibc.js";
 import { compareKernel, kernelMinimum, parseGoVersion, parseKernelRelease } from "./go-release.js";
 import { cpuListSize, statusFields } from "./proc-status.js";
 import { contextType, parseSelinuxConfig } from "./selinux.js";
-import { isLoginShell, loginStartupFiles, parseEtcShells, parsePasswd } from "./shells.js";
+import { isLoginShell, loginStartupFiles, parseEtcShells } from "./shells.js";
 
 const anyText = fc.oneof(
   fc.string({ unit: "binary", maxLength: 400 }),

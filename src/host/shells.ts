@@ -5,7 +5,9 @@
  * (src/attribution/shell/startup.ts); fish's list is fish's documented config locations.
  * Startup files writable by others are findings: anyone who can write them sets that user's environment.
  */
+
 import * as path from "node:path";
+import { type PasswdEntry, parsePasswd } from "../attribution/lib/passwd.js";
 import { startupPlan } from "../attribution/shell/startup.js";
 import type { ShellId } from "../attribution/shell/types.js";
 import type { CollectionIssue, Finding } from "../model/index.js";
@@ -34,33 +36,6 @@ const MESSAGES = {
       "give the file to its user or to root (`chown`): another account controls this user's environment",
   },
 } satisfies Record<string, HostMessage>;
-
-export interface PasswdEntry {
-  name: string;
-  uid: number;
-  gid: number;
-  home: string;
-  shell: string;
-  line: number;
-}
-
-/** passwd(5): `name:password:UID:GID:GECOS:directory:shell`; malformed lines are skipped. */
-export function parsePasswd(text: string): PasswdEntry[] {
-  const out: PasswdEntry[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === "" || line.startsWith("#") || line.startsWith("+") || line.startsWith("-")) continue;
-    const f = line.split(":");
-    if (f.length !== 7) continue;
-    const uid = Number(f[2]);
-    const gid = Number(f[3]);
-    if (!/^\d+$/.test(f[2]!) || !/^\d+$/.test(f[3]!)) continue;
-    // An empty shell field means /bin/sh (passwd(5)).
-    out.push({ name: f[0]!, uid, gid, home: f[5]!, shell: f[6]!.trim() || "/bin/sh", line: i + 1 });
-  }
-  return out;
-}
 
 /** shells(5): one absolute path per line, `#` comments. */
 export function parseEtcShells(text: string): Set<string> {

@@ -9,15 +9,25 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Decodes bytes as UTF-8, or, if they are not valid UTF-8, as text with each invalid byte written `\xNN`. */
 export function decodeBytes(bytes: Uint8Array): { text: string; escaped: boolean } {
-  try {
-    return { text: utf8.decode(bytes), escaped: false };
-  } catch {
-    return { text: escapeInvalidUtf8(bytes), escaped: true };
-  }
+  const { text, invalidBytes } = decodeUtf8Lossless(bytes, (b) => `\\x${b.toString(16).padStart(2, "0")}`);
+  return { text, escaped: invalidBytes > 0 };
 }
 
-function escapeInvalidUtf8(bytes: Uint8Array): string {
+/**
+ * Decodes UTF-8, writing each byte that is not part of a valid sequence with `onInvalid` (an escape, or a
+ * marker a reader maps back to the byte), so nothing is lost and nothing throws.
+ */
+export function decodeUtf8Lossless(
+  bytes: Uint8Array,
+  onInvalid: (byte: number) => string,
+): { text: string; invalidBytes: number } {
+  try {
+    return { text: utf8.decode(bytes), invalidBytes: 0 };
+  } catch {
+    // fall through: decode sequence by sequence
+  }
   let out = "";
+  let invalidBytes = 0;
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i]!;
@@ -29,13 +39,14 @@ function escapeInvalidUtf8(bytes: Uint8Array): string {
         i += len;
         continue;
       } catch {
-        // fall through: escape this byte
+        // fall through: this byte is invalid
       }
     }
-    out += `\\x${b.toString(16).padStart(2, "0")}`;
+    out += onInvalid(b);
+    invalidBytes++;
     i += 1;
   }
-  return out;
+  return { text: out, invalidBytes };
 }
 
 export interface ParsedEnviron {

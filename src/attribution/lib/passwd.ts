@@ -17,24 +17,20 @@ export interface PasswdEntry {
 
 export const PASSWD_FILE = "/etc/passwd";
 
-/** Parses passwd text; malformed lines are skipped. Never throws. */
+/**
+ * passwd(5): `name:password:UID:GID:GECOS:directory:shell`. Malformed lines and NIS `+`/`-` entries are
+ * skipped; an empty shell field means /bin/sh. Never throws.
+ */
 export function parsePasswd(text: string): PasswdEntry[] {
   const out: PasswdEntry[] = [];
   splitLines(text).forEach((raw, i) => {
-    if (raw === "" || raw.startsWith("#")) return;
+    if (raw === "" || raw.startsWith("#") || raw.startsWith("+") || raw.startsWith("-")) return;
     const f = raw.split(":");
-    if (f.length < 7) return;
+    if (f.length !== 7 || !f[0] || !/^\d+$/.test(f[2] ?? "") || !/^\d+$/.test(f[3] ?? "")) return;
     const uid = Number(f[2]);
     const gid = Number(f[3]);
-    if (!f[0] || !/^\d+$/.test(f[2] ?? "") || !Number.isSafeInteger(uid)) return;
-    out.push({
-      name: f[0],
-      uid,
-      gid: Number.isSafeInteger(gid) ? gid : -1,
-      home: f[5] ?? "",
-      shell: f.slice(6).join(":"),
-      line: i + 1,
-    });
+    if (!Number.isSafeInteger(uid) || !Number.isSafeInteger(gid)) return;
+    out.push({ name: f[0], uid, gid, home: f[5] ?? "", shell: f[6]?.trim() || "/bin/sh", line: i + 1 });
   });
   return out;
 }

@@ -1,4 +1,4 @@
-import { decodeBytes } from "../../../snapshot/environ.js";
+import { decodeBytes, decodeUtf8Lossless } from "../../../snapshot/environ.js";
 
 /**
  * A reader for the subset of fish syntax that startup files use (fish 3.x): quoting and escapes,
@@ -821,32 +821,7 @@ export function parseFish(src: string): FishParse {
  * marker ({@link rawByteChar}) so that values stay lossless.
  */
 export function decodeFishSource(bytes: Uint8Array): { text: string; invalidBytes: number } {
-  const dec = new TextDecoder("utf-8", { fatal: true });
-  try {
-    return { text: dec.decode(bytes), invalidBytes: 0 };
-  } catch {
-    let out = "";
-    let invalid = 0;
-    let i = 0;
-    while (i < bytes.length) {
-      const b = bytes[i]!;
-      const len =
-        b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
-      if (len > 0 && i + len <= bytes.length) {
-        try {
-          out += dec.decode(bytes.subarray(i, i + len));
-          i += len;
-          continue;
-        } catch {
-          // fall through
-        }
-      }
-      out += rawByteChar(b);
-      invalid++;
-      i++;
-    }
-    return { text: out, invalidBytes: invalid };
-  }
+  return decodeUtf8Lossless(bytes, rawByteChar);
 }
 
 /**
