@@ -23,9 +23,14 @@ export const commands: readonly CommandEntry[] = [
   { name: "redact", load: async () => (await import("./redact.js")).redactCommand },
 ];
 
-/** The command an argv selects (its first word), or every command when none is named (help, version). */
+/**
+ * The command an argv selects (its first word); none for `--version`; every command otherwise (help, or a
+ * word that is no command, so that commander can list them).
+ */
 export async function loadCommands(argv: readonly string[]): Promise<CliCommand[]> {
   const first = argv.find((a) => !a.startsWith("-"));
   const selected = commands.filter((c) => c.name === first);
+  if (selected.length === 0 && first === undefined && argv.some((a) => a === "-V" || a === "--version"))
+    return [];
   return Promise.all((selected.length > 0 ? selected : commands).map((c) => c.load()));
 }
