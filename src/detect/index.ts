@@ -74,8 +74,8 @@ export function detectSecret(
 ): SecretHit | null {
   if (value.length === 0) return null;
   if (value.length > MEMO_MAX_VALUE) return detectUncached(key, value, engine);
-  let cache = memo.get(engine);
-  if (!cache) memo.set(engine, (cache = new Map()));
+  const cache = memo.get(engine) ?? new Map<string, SecretHit | null>();
+  memo.set(engine, cache);
   const id = `${key}\0${value}`;
   const known = cache.get(id);
   if (known !== undefined) return known;

@@ -7,7 +7,7 @@
  */
 
 import * as path from "node:path";
-import { type PasswdEntry, parsePasswd } from "../attribution/lib/passwd.js";
+import { parsePasswd } from "../attribution/lib/passwd.js";
 import { startupPlan } from "../attribution/shell/startup.js";
 import type { ShellId } from "../attribution/shell/types.js";
 import type { CollectionIssue, Finding } from "../model/index.js";
