@@ -19,7 +19,8 @@ have direnv || need="$need direnv"
 have script || need="$need bsdutils"
 have unshare || need="$need util-linux"
 have go || need="$need golang-go"
-# Further packages (runc, podman, golang-go, rsyslog, chromium) are added here by the features that test them.
+have readelf || need="$need binutils"
+# Features that test against further real programs (rsyslog, chromium, …) add them here.
 for extra in ${ENVTRACE_EXTRA_DEBS:-}; do need="$need $extra"; done
 
 if [ -n "$need" ]; then
