@@ -26,3 +26,19 @@ export function formatError(code: ErrorCode, data: Record<string, string | numbe
 }
 
 export const EXIT = { OK: 0, FINDINGS: 1, ERROR: 2 } as const;
+
+/**
+ * What stderr gets for a failed run: one line (plus the stack with ENVTRACE_DEBUG, for internal errors).
+ * An internal error's message may quote its input (a JSON parser, a file line), so the text goes through
+ * the secret redactor first: secrets never escape, not even through a crash.
+ */
+export async function errorText(err: unknown, debug: boolean): Promise<string> {
+  const known = err instanceof EnvtraceError;
+  const msg = known ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;
+  let out = `envtrace: ${msg.split("\n")[0]}\n`;
+  if (debug && !known && err instanceof Error && err.stack) out += `${err.stack}\n`;
+  // Loaded only on failure: the rule tables are not needed to print a version.
+  const { Redactor } = await import("../detect/redact.js");
+  const r = new Redactor({ style: "full" });
+  return Buffer.concat([r.push(Buffer.from(out)), r.end()]).toString("utf8");
+}

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { loadCommands } from "./commands/index.js";
-import { EnvtraceError, EXIT } from "./errors.js";
+import { EXIT, errorText } from "./errors.js";
 import { type CliIo, defaultIo } from "./io.js";
 
 export const VERSION = "0.1.0";
@@ -34,14 +34,7 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.OK : EXIT.ERROR;
     }
-    const msg =
-      err instanceof EnvtraceError
-        ? err.message
-        : `internal error: ${err instanceof Error ? err.message : String(err)}`;
-    io.stderr.write(`envtrace: ${msg.split("\n")[0]}\n`);
-    if (io.env.ENVTRACE_DEBUG && err instanceof Error && !(err instanceof EnvtraceError)) {
-      io.stderr.write(`${err.stack ?? ""}\n`);
-    }
+    io.stderr.write(await errorText(err, !!io.env.ENVTRACE_DEBUG));
     return EXIT.ERROR;
   }
 }
