@@ -85,7 +85,25 @@ export function detectSecret(
   return hit;
 }
 
+/**
+ * Variables whose value is an encoded copy of other variables (direnv's gzenv `DIRENV_DIFF` holds every
+ * value its .envrc set, secrets included): always masked whole, since no rule can see inside.
+ */
+const ENCODED_ENV_KEYS: ReadonlySet<string> = new Set(["DIRENV_DIFF"]);
+
 function detectUncached(key: string, value: string, engine: SecretEngine): SecretHit | null {
+  if (ENCODED_ENV_KEYS.has(key)) {
+    const span = {
+      start: 0,
+      end: value.length,
+      fullStart: 0,
+      fullEnd: value.length,
+      ruleId: "encoded-environment",
+      safePrefix: "",
+      showLength: true,
+    };
+    return { ruleIds: ["encoded-environment"], spans: [span], severity: "medium" };
+  }
   const prefix = `${key}=`;
   const spans: SecretSpan[] = [];
   for (const m of engine.scan(prefix + value)) {

@@ -134,8 +134,11 @@ export function maskResult(
   const variables = result.variables.map((l) => {
     const hit = detectSecret(l.key, l.value);
     if (hit) hits.set(l, hit);
+    // The segments of a flagged PATH-like value are pieces of the secret: they go with the value.
+    const { segments, ...rest } = l;
     return {
-      ...l,
+      ...rest,
+      ...(segments && !(hit && !opts.reveal) ? { segments } : {}),
       value: toDisplay(l.key, l.value, hit),
       shadowed: l.shadowed.map((s) => ({ ...s, value: toDisplay(l.key, s.value) })),
     };

@@ -6,7 +6,8 @@
  * equal. Sources compare on kind, mechanism, file and resource (not line numbers, pids or evidence, which
  * differ between hosts without meaning anything).
  */
-import { fingerprint } from "../detect/mask.js";
+import { detectSecret } from "../detect/index.js";
+import { FULL_MASK, fingerprint } from "../detect/mask.js";
 import type { Finding, Severity } from "../model/index.js";
 import { SEVERITY_RANK } from "../model/index.js";
 import type { Snapshot, SnapshotEntry, SnapshotSource } from "./snapshot.js";
@@ -204,7 +205,16 @@ export function describeSource(s: SnapshotSource, depth = 0): string {
   return s.origin && depth < 2 ? `${own} ← ${describeSource(s.origin, depth + 1)}` : own;
 }
 
-const side = (e: SnapshotEntry): DriftSide => ({ value: e.value, masked: e.masked, source: e.source });
+/**
+ * One side of a change. When either side is a secret, an unmasked other side (an older rule set, a weaker
+ * detector) is masked too, and so is any value the detector flags now.
+ */
+const side = (e: SnapshotEntry, secret: boolean): DriftSide => {
+  if (!e.masked && (secret || detectSecret(e.key, e.value))) {
+    return { value: FULL_MASK, masked: true, source: e.source };
+  }
+  return { value: e.value, masked: e.masked, source: e.source };
+};
 
 export interface DiffOptions {
   /** Keys left out of the comparison (per-session variables such as SSH_CONNECTION). */
@@ -284,8 +294,8 @@ export function diffSnapshots(
       message = `${what} ${verb} ${b.label}${cls ? `: it ${cls.why}` : ""}`;
     }
     const c: DriftChange = { scope, key, change, severity };
-    if (before) c.before = side(before);
-    if (after) c.after = side(after);
+    if (before) c.before = side(before, secret);
+    if (after) c.after = side(after, secret);
     if (SEVERITY_RANK[severity] > SEVERITY_RANK.info || cls || secret) {
       const f: Finding = {
         id,

@@ -55,7 +55,8 @@ export const goCommand: CliCommand = {
           origins: o.origins !== false,
           selfPid: io.pid,
         });
-        const report = await auditGo(raw, { profiles: o.profile ?? [], reveal: !!o.reveal });
+        // --redact output is meant for pasting into tickets: it never reveals, whatever else was asked.
+        const report = await auditGo(raw, { profiles: o.profile ?? [], reveal: !!o.reveal && !o.redact });
         if (o.redact) {
           // Defaults envtrace did not ask for (costly names without --full) have no value to show.
           const shown = report.settings.filter((s) => s.probed || s.source.kind !== "default");

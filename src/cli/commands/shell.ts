@@ -109,7 +109,8 @@ export function shellReport(analysis: ShellAnalysis, home: string, reveal: boole
         via: a.via,
       })),
     };
-    if (winner.segments && winner.segments.length > 0) v.segments = winner.segments;
+    // Segments of a masked value are pieces of the secret: shown only with --reveal.
+    if (winner.segments && winner.segments.length > 0 && !v.masked) v.segments = winner.segments;
     variables.push(v);
   }
   const ordered = new Map([...secrets].sort((a, b) => b[0].length - a[0].length));

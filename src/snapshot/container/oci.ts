@@ -33,8 +33,10 @@ function parseJsonObject(
   try {
     v = JSON.parse(text);
   } catch (err) {
-    const why = err instanceof Error ? err.message.split("\n")[0]!.slice(0, 120) : "invalid JSON";
-    issues.push({ subject, code: "PARSE", detail: `not valid JSON (${why})` });
+    // Node's message quotes the text around the error, and this text holds the environment: keep only
+    // the position.
+    const at = err instanceof Error ? /position (\d+)/.exec(err.message)?.[1] : undefined;
+    issues.push({ subject, code: "PARSE", detail: `not valid JSON${at ? ` (at byte ${at})` : ""}` });
     return null;
   }
   if (!v || typeof v !== "object" || Array.isArray(v)) {
