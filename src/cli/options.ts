@@ -12,7 +12,8 @@ export const failOnOption = () =>
     .default(undefined);
 
 export function parsePid(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) <= 0) {
+  // PID_MAX_LIMIT is 2^22 on 64-bit Linux; anything above is no process id.
+  if (!/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 4_194_304) {
     throw new EnvtraceError("USAGE", { detail: `--pid expects a positive process id, got '${value}'` });
   }
   return Number(value);

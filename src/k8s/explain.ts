@@ -4,7 +4,7 @@
  * (`{kind: "pod-template", name: "ns/Kind:name/container"}` for a workload whose pods are not among the
  * inputs). Every result leaves through `maskResult`; nothing here prints.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { fingerprint, maskResult } from "../detect/mask.js";
 import type { CollectionIssue, DisplayValue, ExplainResult, Finding } from "../model/index.js";
 import { issueFromError } from "../snapshot/host-fs.js";
@@ -151,6 +151,24 @@ export async function indexFiles(
   for (const file of files) {
     let text: string;
     try {
+      // Size first: /dev/zero or a 5 GB file must not be read into memory to find out.
+      const st = await stat(file).catch(() => undefined);
+      if (st?.isFile() && st.size > MAX_MANIFEST_BYTES) {
+        index.issues.push({
+          subject: file,
+          code: "TOO_LARGE",
+          detail: `manifest is ${st.size} bytes, above the ${MAX_MANIFEST_BYTES}-byte limit; skipped (split it, or pass the objects you need)`,
+        });
+        continue;
+      }
+      if (st && !st.isFile()) {
+        index.issues.push({
+          subject: file,
+          code: "UNSUPPORTED",
+          detail: "not a regular file; pass a manifest file (kubectl get -o yaml > FILE)",
+        });
+        continue;
+      }
       text = await read(file);
     } catch (err) {
       index.issues.push(issueFromError(file, err));

@@ -32,6 +32,11 @@ import {
 
 /** Inputs above this size are not parsed (a `TOO_LARGE` issue instead). */
 export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+/**
+ * YAML above this size is not parsed: the YAML parser's document model takes tens of times the text in
+ * memory (a 63 MB manifest exhausted a 4 GB heap). JSON takes the streaming fast path up to the limit above.
+ */
+export const MAX_YAML_BYTES = 24 * 1024 * 1024;
 /** Nesting deeper than this is cut (a `TOO_LARGE` issue); real manifests stay far below it. */
 export const MAX_DEPTH = 200;
 /** Alias expansions per document; guards against "billion laughs" documents. */
@@ -198,6 +203,14 @@ export function loadManifest(text: string, file: string, positions: Positions = 
         }
         // Not strict JSON (YAML flow style, comments, several documents): the YAML path below decides.
       }
+    }
+    if (text.length > MAX_YAML_BYTES) {
+      issues.push({
+        subject: file,
+        code: "TOO_LARGE",
+        detail: `YAML manifest is ${text.length} bytes, above the ${MAX_YAML_BYTES}-byte limit for YAML; skipped (use kubectl get -o json, or split it)`,
+      });
+      return { objects, issues };
     }
     const lines = new LineCounter();
     const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });

@@ -58,7 +58,9 @@ export function createHostFs(root = "/"): HostFs {
     async readTextIfExists(p, maxBytes = MAX_TEXT_FILE_BYTES) {
       let handle: fsp.FileHandle;
       try {
-        handle = await fsp.open(resolve(p), "r");
+        // O_NONBLOCK: opening a FIFO (a `.bashrc` that is a named pipe) must not wait for a writer; the
+        // isFile() check below then skips it. Regular files ignore the flag.
+        handle = await fsp.open(resolve(p), fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
       } catch (err) {
         if (isErrno(err, "ENOENT") || isErrno(err, "ENOTDIR")) return undefined;
         throw err;

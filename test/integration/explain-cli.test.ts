@@ -78,10 +78,13 @@ describe("envtrace explain --pid", () => {
   });
 
   it("gives a one-line error and exit 2 for a process that does not exist or a bad pid", async () => {
-    const r = await runCli(["explain", "--pid", "999999999"]);
+    const r = await runCli(["explain", "--pid", "4194303"]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/no process with pid 999999999/);
+    expect(r.stderr).toMatch(/no process with pid 4194303/);
+    const huge = await runCli(["explain", "--pid", "18446744073709551617"]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain("18446744073709551617");
     const bad = await runCli(["explain", "--pid", "abc"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--pid expects a positive process id/);

@@ -100,6 +100,13 @@ export const goCommand: CliCommand = {
             });
           }
         }
+        const st = await import("node:fs/promises").then((f) => f.stat(dir).catch(() => undefined));
+        if (!st?.isDirectory()) {
+          throw new EnvtraceError("BAD_INPUT", {
+            input: dir,
+            why: "not a module cache directory; pass --gomodcache DIR (see `go env GOMODCACHE`)",
+          });
+        }
         const report = await verifyModcache({
           gomodcache: dir,
           gosumFiles: o.gosum ?? [],
