@@ -211,9 +211,9 @@ describe("envtrace host CLI", () => {
   });
 
   it("names a pid that does not exist in one line, exit 2", async () => {
-    const r = await runCli(["host", "--pid", "999999999", "--go-version", "1.22"]);
+    const r = await runCli(["host", "--pid", "4194303", "--go-version", "1.22"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^envtrace: no process with pid 999999999/);
+    expect(r.stderr).toMatch(/^envtrace: no process with pid 4194303/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
