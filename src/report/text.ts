@@ -122,6 +122,10 @@ export function renderOne(r: ExplainResult<DisplayValue>, opts: RenderOptions): 
     }
   }
   lines.push(...table(rows));
+  // Notes are prose (a value the files do not explain, a value unknown offline): below the table, by key.
+  for (const v of r.variables) {
+    for (const n of v.notes) lines.push(paint(`  note  ${v.key}: ${n.replace(/\n/g, " ")}`, "dim"));
+  }
   const secrets = r.findings.filter((f) => f.id === "ENVT-SECRET-001").length;
   const foot = [`${r.variables.length} variable(s)`];
   if (secrets > 0)

@@ -84,7 +84,7 @@ const goldenInput: ExplainResult<string> = {
         candidates: [{ file: "/srv/app/entrypoint.sh", line: 2 }],
       },
       shadowed: [],
-      notes: [],
+      notes: ["the entrypoint exec'd the program: no live actor remains"],
     },
   ],
   findings: [],
