@@ -5,6 +5,7 @@
  * Run as root: `npx tsx bench/container-explain.ts` (needs `npm run build`, podman, runc, busybox-static).
  * Starts one image, one container and one API service, and removes them by id at the end.
  */
+
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import {
   existsSync,
@@ -17,6 +18,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PODMAN_RUN_FLAGS } from "../test/helpers/podman.js";
 import { median, row, timeCommand, timeIt } from "./lib.js";
 
 const RUNS = Number(process.env.RUNS ?? 15);
@@ -45,14 +47,7 @@ try {
   container = sh("podman", [
     "run",
     "-d",
-    "--runtime",
-    "runc",
-    "--network",
-    "none",
-    "--ulimit",
-    "nofile=20000:20000",
-    "--ulimit",
-    "nproc=32768:32768",
+    ...PODMAN_RUN_FLAGS,
     "-e",
     "RUN_A=x",
     "--env-file",

@@ -6,21 +6,16 @@
  * Run: `npx tsx bench/fish-analysis.ts`.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createResolverContext } from "../src/attribution/engine.js";
 import { analyzeFishStartup } from "../src/attribution/shell/fish/analyze.js";
 import { createHostFs } from "../src/snapshot/host-fs.js";
-import { median, row, timeIt } from "./lib.js";
+import { median, row, tempTree, timeIt } from "./lib.js";
 
 const RUNS = 30;
-const root = mkdtempSync(join(tmpdir(), "envtrace-bench-fish-"));
-const put = (p: string, text: string) => {
-  mkdirSync(join(root, p, ".."), { recursive: true });
-  writeFileSync(join(root, p), text);
-};
+const tree = tempTree("envtrace-bench-fish-");
+const { root, put } = tree;
 const block = (prefix: string, n: number) =>
   Array.from(
     { length: n },
@@ -88,4 +83,4 @@ if (real.status === 0) {
   }
   row("fish static analysis, median", median(analysis), "ms", "real `fish -l -i -c true`", median(runs));
 }
-rmSync(root, { recursive: true, force: true });
+tree.remove();

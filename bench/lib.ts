@@ -1,5 +1,8 @@
 /** Small helpers shared by the bench scripts: timing, medians, printing a figure next to its reference. */
 import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,4 +40,21 @@ export function row(
       .toFixed(1)
       .padStart(9)} ${unit.padEnd(5)} | ratio ${ratio.toFixed(2)}×${target ? `  (target ${target})` : ""}`,
   );
+}
+
+/** A temporary host tree for analysis benches: `put("/home/u/.bashrc", text)`, then `remove()`. */
+export function tempTree(prefix: string): {
+  root: string;
+  put(path: string, text: string): void;
+  remove(): void;
+} {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    root,
+    put(p, text) {
+      mkdirSync(join(root, p, ".."), { recursive: true });
+      writeFileSync(join(root, p), text);
+    },
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
 }

@@ -1,29 +1,13 @@
-/**
- * Figure: static startup-file analysis time per (shell, mode), next to the raw read time of the same files
- * (the files the analysis read, read again with fs.readFile) measured in the same run, as a ratio.
- * Inputs: a generated HOME with realistic startup files (Debian-style /etc/profile loop over profile.d,
- * ~/.bashrc with sourced helpers, PATH edits, conditionals, functions) under a temporary root, so the
- * figure does not depend on this machine's files. Two figures per case: cold (parse + simulation; the
- * process-wide parse-tree cache cleared first) and warm (trees cached, as for every actor after the first in
- * a scan whose actors share files but not a memo key). The per-run memo, which a scan hits most, is not used.
- * Run: `npx tsx bench/shell-analysis.ts`.
- */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createResolverContext } from "../src/attribution/engine.js";
 import { analyzeStartupUncached, bashParser, clearParseCache } from "../src/attribution/shell/analyze.js";
 import type { ShellId, ShellMode } from "../src/attribution/shell/types.js";
 import { createHostFs } from "../src/snapshot/host-fs.js";
-import { median, row, timeIt } from "./lib.js";
+import { median, row, tempTree, timeIt } from "./lib.js";
 
 const RUNS = 30;
-const root = mkdtempSync(join(tmpdir(), "envtrace-bench-shell-"));
-const put = (p: string, text: string) => {
-  mkdirSync(join(root, p, ".."), { recursive: true });
-  writeFileSync(join(root, p), text);
-};
+const tree = tempTree("envtrace-bench-shell-");
+const { root, put } = tree;
 
 const block = (prefix: string, n: number) =>
   Array.from(
@@ -99,5 +83,5 @@ try {
     );
   }
 } finally {
-  rmSync(root, { recursive: true, force: true });
+  tree.remove();
 }

@@ -9,6 +9,7 @@
  * hybrid cgroup v1 layout and podman's default nofile limit is above the hard limit.
  * Everything a test starts is removed by id in afterAll, also when a step fails.
  */
+
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import {
   existsSync,
@@ -26,6 +27,7 @@ import { run } from "../../src/cli/run.js";
 import { detectFromHost } from "../../src/snapshot/container/detect.js";
 import { createHostFs } from "../../src/snapshot/host-fs.js";
 import { ProcReader } from "../../src/snapshot/procfs.js";
+import { PODMAN_RUN_FLAGS } from "../helpers/podman.js";
 
 const have = (p: string) => {
   try {
@@ -110,19 +112,7 @@ const state = {
 const ready = isRoot;
 
 function podmanRun(args: string[]): string {
-  const id = sh("podman", [
-    "run",
-    "-d",
-    "--runtime",
-    "runc",
-    "--network",
-    "none",
-    "--ulimit",
-    "nofile=20000:20000",
-    "--ulimit",
-    "nproc=32768:32768",
-    ...args,
-  ]);
+  const id = sh("podman", ["run", "-d", ...PODMAN_RUN_FLAGS, ...args]);
   state.containers.push(id);
   return id;
 }
