@@ -38,16 +38,14 @@ describe("secrets that hid in other shapes", () => {
       "base64url",
     );
     expect(detectSecret("DIRENV_DIFF", blob)?.ruleIds).toEqual(["encoded-environment"]);
-    const json = JSON.stringify(
-      resultJson(maskResult(explained("DIRENV_DIFF", blob)), { color: false, reveal: false }),
-    );
+    const json = JSON.stringify(resultJson(maskResult(explained("DIRENV_DIFF", blob))));
     expect(json).not.toContain(blob.slice(0, 24));
   });
 
   it("the PATH-style segments of a flagged value go with the value (kept only with --reveal)", () => {
     const tokens = [`ghp_${"a1B2c3D4e5".repeat(3)}F6g7H8`, `ghp_${"z9Y8x7W6v5".repeat(3)}U4t3S2`];
     const r = explained("API_TOKENS", tokens.join(":"), tokens);
-    const out = JSON.stringify(resultJson(maskResult(r), { color: false, reveal: false }));
+    const out = JSON.stringify(resultJson(maskResult(r)));
     for (const t of tokens) expect(out).not.toContain(t);
     const revealed = maskResult(r, { reveal: true });
     expect(revealed.variables[0]!.segments?.map((s) => s.segment)).toEqual(tokens);

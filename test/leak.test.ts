@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliCommand } from "../src/cli/commands/command.js";
 import { commands } from "../src/cli/commands/index.js";
 import type { CliIo } from "../src/cli/io.js";
+import { commandContext } from "../src/cli/output.js";
 import { run } from "../src/cli/run.js";
 import { builtinRules } from "../src/detect/rules/index.js";
 
@@ -166,7 +167,7 @@ function inputs(): Record<string, Array<{ argv: string[]; stdin?: string; format
 function formatsOf(argv: string[]): string[] {
   const program = new Command("envtrace");
   const { io } = capture();
-  for (const c of loaded) c.register(program, io, () => {});
+  for (const c of loaded) c.register(program, commandContext(io));
   let cmd: Command = program;
   for (const a of argv) {
     const sub = cmd.commands.find((c) => c.name() === a);

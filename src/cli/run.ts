@@ -4,11 +4,13 @@
  * line on stderr, never a stack trace.
  */
 import { Command, CommanderError } from "commander";
+import { VERSION } from "../version.js";
 import { loadCommands } from "./commands/index.js";
 import { EXIT, errorText } from "./errors.js";
 import { type CliIo, defaultIo } from "./io.js";
+import { type CommandContext, checkOutputPath } from "./output.js";
 
-export const VERSION = "0.1.0";
+export { VERSION };
 
 export async function run(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   let exitCode: number = EXIT.OK;
@@ -21,11 +23,23 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
+  const ctx: CommandContext = {
+    io,
+    argv,
+    startedAt: new Date(),
+    version: VERSION,
+    setExit: (code) => {
+      exitCode = code;
+    },
+  };
+  // An --output that cannot be written is refused before any work is done.
+  program.hook("preAction", async (_top, action) => {
+    const out = action.opts().output;
+    if (typeof out === "string") await checkOutputPath(out);
+  });
   try {
     for (const c of await loadCommands(argv)) {
-      const cmd = c.register(program, io, (code) => {
-        exitCode = code;
-      });
+      const cmd = c.register(program, ctx);
       cmd.exitOverride();
     }
     await program.parseAsync([...argv], { from: "user" });

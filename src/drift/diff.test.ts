@@ -6,8 +6,18 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../test/helpers/cli.js";
+import { buildReport, driftSubject, runInfo } from "../report/build.js";
+import { textReporter } from "../report/text.js";
 import { diffSnapshots } from "./diff.js";
-import { renderDriftText } from "./report.js";
+
+const renderDriftText = (r: ReturnType<typeof diffSnapshots>): string =>
+  textReporter.render(
+    buildReport(runInfo({ command: "diff", argv: [], version: "0", startedAt: new Date() }), [
+      driftSubject(r),
+    ]),
+    {},
+  ) as string;
+
 import { buildSnapshot, parseSnapshot } from "./snapshot.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../test/fixtures/drift");
@@ -101,11 +111,11 @@ describe("drift fixtures", () => {
     expect(j.code).toBe(1);
     const doc = JSON.parse(j.stdout) as {
       schemaVersion: number;
-      changes: unknown[];
-      findings: Array<{ id: string }>;
+      subjects: Array<{ kind: string; drift: unknown[]; findings: Array<{ id: string }> }>;
     };
-    expect(doc.schemaVersion).toBe(1);
-    expect(doc.findings.map((f) => f.id)).toContain("ENVT-DRIFT-001");
+    expect(doc.schemaVersion).toBe(2);
+    expect(doc.subjects[0]!.kind).toBe("drift");
+    expect(doc.subjects[0]!.findings.map((f) => f.id)).toContain("ENVT-DRIFT-001");
     expect((await runCli(["diff", a, a, "--fail-on", "info"])).code).toBe(0);
     const missing = await runCli(["diff", a, path.join(dir, "nope.json")]);
     expect(missing.code).toBe(2);

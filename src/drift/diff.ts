@@ -197,6 +197,9 @@ function sameSource(a: SnapshotSource, b: SnapshotSource): boolean {
   return k(a) === k(b);
 }
 
+/** A snapshot source as any reader of a drift entry holds it. */
+export type SnapshotSourceLike = SnapshotSource;
+
 export function describeSource(s: SnapshotSource, depth = 0): string {
   const where = s.file ? `${s.file}${s.line !== undefined ? `:${s.line}` : ""}` : (s.resource ?? "");
   const kind = s.mechanism ? `${s.kind}:${s.mechanism}` : s.from ? `${s.kind} from ${s.from}` : s.kind;

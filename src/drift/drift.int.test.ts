@@ -61,6 +61,12 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The drift subject of a `diff --format json` report, in the shape of a DriftReport. */
+function driftOf(stdout: string): ReturnType<typeof diffSnapshots> {
+  const s = JSON.parse(stdout).subjects[0];
+  return { ...s, changes: s.drift, notes: s.notes ?? [] };
+}
+
 function expectDrift(r: ReturnType<typeof diffSnapshots>): void {
   const byKey = new Map(r.changes.filter((c) => c.scope === "variable").map((c) => [c.key, c]));
   expect(byKey.get("PATH")?.change).toBe("changed");
@@ -117,7 +123,7 @@ describe("drift between two real processes", () => {
     const r = await runCli(["diff", a, b, "--format", "json", "--fail-on", "high"], { env: cliEnv });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
-    expectDrift(JSON.parse(r.stdout));
+    expectDrift(driftOf(r.stdout));
     const text = await runCli(["diff", a, b], { env: cliEnv });
     expect(text.stdout).toMatch(/^changed\s+PATH\s/m);
     expect(text.stdout).not.toContain(TOKEN);
@@ -144,10 +150,7 @@ describe("drift between two real processes", () => {
     const goproxy = sb.go?.settings.find((s) => s.key === "GOPROXY");
     expect(goproxy?.source.kind).toBe("environment");
     const r = await runCli(["diff", a, b, "--format", "json"], { env: cliEnv });
-    const doc = JSON.parse(r.stdout) as {
-      changes: Array<{ scope: string; key: string; change: string }>;
-      findings: Array<{ id: string; key: string }>;
-    };
+    const doc = driftOf(r.stdout);
     expect(doc.changes).toContainEqual(
       expect.objectContaining({ scope: "go", key: "GOPROXY", change: "changed" }),
     );
@@ -161,10 +164,7 @@ describe("drift between two real processes", () => {
     await runCli(["snapshot", "--pid", String(devPid), "--label", "k2", "--out", b], {
       env: { ...cliEnv, ENVTRACE_FINGERPRINT_KEY: `${KEY}-other` },
     });
-    const doc = JSON.parse((await runCli(["diff", a, b, "--format", "json"], { env: cliEnv })).stdout) as {
-      changes: Array<{ key: string; change: string }>;
-      notes: string[];
-    };
+    const doc = driftOf((await runCli(["diff", a, b, "--format", "json"], { env: cliEnv })).stdout);
     // Same process, so the only "drift" is the secret that could not be compared.
     expect(doc.changes.map((c) => [c.key, c.change])).toEqual([["API_TOKEN", "changed"]]);
     expect(doc.notes.join(" ")).toMatch(/different keys/);

@@ -3,6 +3,7 @@
  * check's id, severity, remediation and references; their messages never contain a setting's value.
  */
 import * as fsp from "node:fs/promises";
+import { fingerprint } from "../detect/mask.js";
 import type { Severity } from "../model/index.js";
 import { SEVERITY_RANK } from "../model/index.js";
 import { goChecks } from "./checks/index.js";
@@ -52,6 +53,8 @@ export async function runGoChecks(
         messageId: hit.messageId,
         severity: hit.severity ?? check.severity,
         message: hit.message,
+        subject: "go",
+        fingerprint: fingerprint(check.meta.id, hit.messageId, "go", hit.key ?? ""),
         remediation: check.remediation,
         references: [...check.references],
       };

@@ -31,7 +31,5 @@ export { matchPrefixPatterns } from "./modpattern.js";
 export { findGo, probeGo } from "./probe.js";
 export { resolveSettings } from "./provenance.js";
 export { maskGoValue, redactGoEnv } from "./redact.js";
-export { renderGoJson } from "./report/json.js";
-export { renderGoText, renderVerifyText } from "./report/text.js";
 export type { GoFinding, GoInfo, GoReport, GoSetting, GoSettingSource, GoSourceKind } from "./types.js";
 export { type GoVersion, isSupported, NEWEST_RELEASE, parseGoVersion, RELEASES_AS_OF } from "./version.js";

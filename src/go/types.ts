@@ -2,7 +2,7 @@
  * Types of the Go toolchain environment audit (`envtrace go`). Values in these types are masked:
  * a setting's value is a plain string or a {@link SecretValue} whose every printed form is its mask.
  */
-import type { Attribution, CollectionIssue, DisplayValue, Severity } from "../model/index.js";
+import type { CollectionIssue, DisplayValue, Finding, Setting, SettingSource } from "../model/index.js";
 
 /**
  * Where the go command took a setting from, in its own order (facts/go-env.md §1.1):
@@ -20,28 +20,14 @@ export type GoSourceKind =
   | "derived"
   | "computed";
 
-export interface GoSettingSource {
+/** Where a Go setting came from: the model's {@link SettingSource} with `kind` one of {@link GoSourceKind}. */
+export interface GoSettingSource extends SettingSource {
   kind: GoSourceKind;
-  file?: string;
-  line?: number;
-  /** For `derived`: the setting or thing it was derived from (`GOPRIVATE`, `GOPATH`, `go-binary`). */
-  from?: string;
-  /** For `environment`: who put the variable into the environment (the host attribution engine's winner). */
-  origin?: Attribution;
-  /** `likely` when envtrace's reading of this source disagrees with what `go env` printed. */
-  confidence: "certain" | "likely";
 }
 
-export interface GoSetting<V = DisplayValue> {
-  key: string;
-  value: V;
+export interface GoSetting<V = DisplayValue> extends Setting<V> {
   source: GoSettingSource;
-  /** Values from lower-precedence sources that this one hides (e.g. a `go env -w` line under an env var). */
   shadowed?: Array<{ value: V; source: GoSettingSource }>;
-  /** False when the value was not asked from `go env` (costly names without --full, GOTOOLCHAIN). */
-  probed: boolean;
-  /** Surprises worth saying (an empty env var that falls through, an ignored `go env -w` line). No values. */
-  notes?: string[];
 }
 
 /** The probed go command. */
@@ -50,16 +36,8 @@ export interface GoInfo {
   path: string;
 }
 
-/** One result of a Go check. `message` never contains a setting's value. */
-export interface GoFinding {
-  id: string;
-  messageId: string;
-  severity: Severity;
-  key?: string;
-  message: string;
-  remediation: string;
-  references: string[];
-}
+/** One result of a Go check: the one {@link Finding} type (subject `go`); its message never contains a value. */
+export type GoFinding = Finding;
 
 /** What `envtrace go --format json` prints (schemaVersion 1). */
 export interface GoReport {

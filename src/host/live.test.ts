@@ -162,11 +162,12 @@ describe("envtrace host CLI", () => {
     ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout) as {
-      schemaVersion: number;
-      checks: Array<{ id: string; findings: Array<{ messageId: string }> }>;
+    const full = JSON.parse(r.stdout);
+    expect(full.schemaVersion).toBe(2);
+    const doc = full.subjects[0] as {
+      checks: Array<{ id: string }>;
+      findings: Array<{ id: string; messageId: string }>;
     };
-    expect(doc.schemaVersion).toBe(1);
     expect(doc.checks.map((c) => c.id)).toEqual([
       "ENVT-HOST-001",
       "ENVT-HOST-002",
@@ -175,7 +176,9 @@ describe("envtrace host CLI", () => {
       "ENVT-HOST-005",
       "ENVT-HOST-006",
     ]);
-    expect(doc.checks[5]!.findings.map((f) => f.messageId)).toContain("hardening.dangerous-capabilities");
+    expect(doc.findings.filter((f) => f.id === "ENVT-HOST-006").map((f) => f.messageId)).toContain(
+      "hardening.dangerous-capabilities",
+    );
   });
 
   it("exits 0 below --fail-on and prints the text report", async () => {
@@ -197,7 +200,12 @@ describe("envtrace host CLI", () => {
   it("defaults to the invoking process on the live root", async () => {
     const r = await runCli(["host", "--format", "json", "--go-version", "1.22"]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { pid: number; root: string; checks: unknown[] };
+    const subject = JSON.parse(r.stdout).subjects[0];
+    const doc = { ...subject.details, checks: subject.checks } as {
+      pid: number;
+      root: string;
+      checks: unknown[];
+    };
     expect(doc.root).toBe("/");
     expect(doc.checks).toHaveLength(6);
     // The subject is an ancestor of this test process (or the process itself).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isSecretValue } from "../detect/secret-value.js";
 import type { DisplayValue, ExplainResult, Lineage } from "../model/index.js";
-import { reporterFor } from "../report/index.js";
+import { renderResults } from "../report/index.js";
 import { explainManifests } from "./explain.js";
 
 const F = "test/fixtures/k8s";
@@ -64,13 +64,13 @@ describe("managed-fields/deployment-chain (Deployment → ReplicaSet → Pod)", 
     expect(api.winner?.mechanism).toBe("value+expansion");
   });
 
-  it("withholds Secret values: empty value, fingerprint note, never the data", () => {
+  it("withholds Secret values: empty value, fingerprint note, never the data", async () => {
     const pw = v(r, "DB_PASSWORD");
     expect(pw.winner?.kind).toBe("k8s-secret");
     expect(loc(pw)).toMatchObject({ resource: "Secret/shop/api-db", key: "password" });
     expect(pw.value).toBe("");
     expect(pw.notes.join(" ")).toMatch(/value-withheld: .*hmac-sha256:[0-9a-f]{16}/);
-    const json = reporterFor("json")!.render([r], { color: false, reveal: false });
+    const json = await renderResults([r], "json");
     expect(json).not.toContain("s3cr3t-password-for-tests");
     expect(json).not.toContain("czNjcjN0LXBhc3N3b3JkLWZvci10ZXN0cw==");
   });
@@ -167,7 +167,7 @@ describe("init-env-file/sourced (init container env file, Vault agent template, 
     expect(pw.shadowed[0]?.attribution.kind).toBe("k8s-literal");
   });
 
-  it("masks a literal token and reports C-0012 without the value", () => {
+  it("masks a literal token and reports C-0012 without the value", async () => {
     const t = v(r, "GITHUB_TOKEN");
     expect(isSecretValue(t.value)).toBe(true);
     expect(String(t.value)).toMatch(/^ghp_\*{4,}/);
@@ -177,7 +177,7 @@ describe("init-env-file/sourced (init container env file, Vault agent template, 
         ["ENVT-SECRET-001", "GITHUB_TOKEN"],
       ]),
     );
-    const all = `${reporterFor("json")!.render(out.results, { color: false, reveal: false })}${reporterFor("text")!.render([r], { color: false, reveal: false })}`;
+    const all = `${await renderResults(out.results, "json")}${await renderResults([r], "text")}`;
     expect(all).not.toContain("0123456789abcdefABCDEF");
   });
 

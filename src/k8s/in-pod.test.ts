@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DisplayValue, ExplainResult, Lineage } from "../model/index.js";
-import { reporterFor } from "../report/index.js";
+import { renderResults } from "../report/index.js";
 import { createHostFs } from "../snapshot/host-fs.js";
 import { indexFiles } from "./explain.js";
 import { detectInPod, explainInPod } from "./in-pod.js";
@@ -39,12 +39,12 @@ describe("explain inside a pod", async () => {
     expect(v(r, "API_SERVICE_HOST").winner?.kind).toBe("k8s-service-link");
   });
 
-  it("a Secret-sourced value is matched by fingerprint and masked", () => {
+  it("a Secret-sourced value is matched by fingerprint and masked", async () => {
     const pw = v(r, "DB_PASSWORD");
     expect(pw.winner?.kind).toBe("k8s-secret");
     expect(pw.winner?.evidence[0]).toMatch(/^verified by fingerprint/);
     expect(pw.value).toBe(""); // withheld: Secret data is never printed, even when seen at run time
-    const out = reporterFor("json")!.render([r], { color: false, reveal: false });
+    const out = await renderResults([r], "json");
     expect(out).not.toContain("s3cr3t-password-for-tests");
   });
 

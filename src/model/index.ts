@@ -159,6 +159,8 @@ export interface Finding {
   message: string;
   subject: string;
   key?: string;
+  /** Where the finding points: the file:line or object that set the value, when known. */
+  location?: Location;
   attribution?: Attribution;
   /** Stable identity for baselines: hashes source kind, object, key and rule, never the raw value. */
   fingerprint: string;
@@ -216,3 +218,5 @@ export function isFileLocation(l: Location | undefined): l is FileLocation {
 export function isProcessActor(a: Actor | undefined): a is ProcessActor {
   return !!a && "pid" in a;
 }
+
+export * from "./report.js";

@@ -1,12 +1,52 @@
-/** Reporter registry: one file per format, listed explicitly. */
-import { jsonReporter } from "./json.js";
-import type { ExplainReporter } from "./reporter.js";
-import { textReporter } from "./text.js";
+/** Reporter registry: one file per format, listed explicitly, by format id. */
+import type { DisplayValue, ExplainResult } from "../model/index.js";
+import { VERSION } from "../version.js";
+import { buildReport, explainSubject, runInfo } from "./build.js";
+import type { Format, RenderOptions, Reporter } from "./reporter.js";
 
-export const reporters: readonly ExplainReporter[] = [textReporter, jsonReporter];
+/** Each format's module is loaded when it is used (the HTML reporter brings Graphviz as WASM). */
+const loaders: Record<Format, () => Promise<Reporter>> = {
+  text: async () => (await import("./text.js")).textReporter,
+  json: async () => (await import("./json.js")).jsonReporter,
+  jsonl: async () => (await import("./jsonl.js")).jsonlReporter,
+};
 
-export function reporterFor(id: string): ExplainReporter | undefined {
-  return reporters.find((r) => r.id === id);
+export async function reporterFor(format: Format): Promise<Reporter> {
+  return loaders[format]();
 }
 
-export type { ExplainReporter, RenderOptions } from "./reporter.js";
+/** Every reporter, by format id (loads them all). */
+export async function reporters(): Promise<Record<Format, Reporter>> {
+  const out = {} as Record<Format, Reporter>;
+  for (const [id, load] of Object.entries(loaders) as Array<[Format, () => Promise<Reporter>]>)
+    out[id] = await load();
+  return out;
+}
+
+/**
+ * Renders explain results (processes, containers, pod containers) in one format: the library's shortcut
+ * for `explainProcess()` → text/JSON/SARIF … without the CLI.
+ */
+export async function renderResults(
+  results: ReadonlyArray<ExplainResult<DisplayValue>>,
+  format: Format,
+  opts: RenderOptions & { reveal?: boolean; command?: string } = {},
+): Promise<string> {
+  const run = runInfo({
+    command: opts.command ?? "explain",
+    argv: [],
+    version: VERSION,
+    startedAt: new Date(),
+    revealed: !!opts.reveal,
+  });
+  return (await reporterFor(format)).render(
+    buildReport(
+      run,
+      results.map((r) => explainSubject(r)),
+    ),
+    opts,
+  );
+}
+
+export { buildReport, explainSubject, runInfo } from "./build.js";
+export { FORMATS, type Format, type RenderOptions, type Reporter } from "./reporter.js";

@@ -1,6 +1,7 @@
 /**
- * JSON reporter: the published, versioned schema (`schema/explain.v1.schema.json`).
- * One subject → one object; several (scan) → `{ schemaVersion, processes: [...], summary }`.
+ * JSON reporter: the published, versioned schema (`schema/report.v2.schema.json`): `{ schemaVersion, run,
+ * subjects: [{ id, kind, name, details, variables?, missing?, settings?, checks?, drift?, findings, issues,
+ * notes? }], issues, summary }`. Pretty for one subject, one compact line for many (a scan runs to megabytes).
  */
 import {
   type Attribution,
@@ -9,12 +10,16 @@ import {
   isFileLocation,
   isProcessActor,
   type Lineage,
+  type Report,
+  type Setting,
+  type Subject,
 } from "../model/index.js";
-import { displayString, type ExplainReporter, type RenderOptions } from "./reporter.js";
+import { explainSubject } from "./build.js";
+import type { Reporter } from "./reporter.js";
 import { summarize } from "./summary.js";
+import { displayString, isMasked } from "./values.js";
 
-export const SCHEMA_VERSION = 1;
-
+/** The JSON form of an attribution (flattened location; `actor` as pid/comm/exe or field manager). */
 export function sourceJson(a: Attribution): Record<string, unknown> {
   const out: Record<string, unknown> = { kind: a.kind };
   if (a.mechanism) out.mechanism = a.mechanism;
@@ -46,15 +51,17 @@ export function sourceJson(a: Attribution): Record<string, unknown> {
   return out;
 }
 
-function variableJson(l: Lineage<DisplayValue>, opts: RenderOptions): Record<string, unknown> {
-  const masked = typeof l.value !== "string" && !opts.reveal;
+const UNKNOWN_SOURCE = { kind: "unknown", confidence: "possible", evidence: [] };
+
+export function variableJson(l: Lineage<DisplayValue>, reveal: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {
     key: l.key,
-    value: displayString(l.value, opts.reveal),
-    masked,
-    source: l.winner ? sourceJson(l.winner) : { kind: "unknown", confidence: "possible", evidence: [] },
+    value: displayString(l.value, reveal),
+    masked: isMasked(l.value, reveal),
+    source: l.winner ? sourceJson(l.winner) : UNKNOWN_SOURCE,
     shadowed: l.shadowed.map((s) => ({
-      value: displayString(s.value, opts.reveal),
+      value: displayString(s.value, reveal),
+      masked: isMasked(s.value, reveal),
       source: sourceJson(s.attribution),
     })),
   };
@@ -64,27 +71,54 @@ function variableJson(l: Lineage<DisplayValue>, opts: RenderOptions): Record<str
   return out;
 }
 
-export function resultJson(r: ExplainResult<DisplayValue>, opts: RenderOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = { schemaVersion: SCHEMA_VERSION, subject: r.subject };
-  if (r.envPid !== undefined) out.envPid = r.envPid;
-  if (opts.reveal) out.revealed = true;
-  out.variables = r.variables.map((v) => variableJson(v, opts));
-  out.findings = r.findings;
-  out.issues = r.issues;
+export function settingJson(s: Setting, reveal: boolean): Record<string, unknown> {
+  return {
+    key: s.key,
+    value: displayString(s.value, reveal),
+    masked: isMasked(s.value, reveal),
+    source: s.source,
+    ...(s.shadowed
+      ? { shadowed: s.shadowed.map((x) => ({ value: displayString(x.value, reveal), source: x.source })) }
+      : {}),
+    probed: s.probed,
+    ...(s.notes ? { notes: s.notes } : {}),
+  };
+}
+
+export function subjectJson(s: Subject, reveal: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: s.id, kind: s.kind, name: s.name, details: s.details };
+  if (s.variables) out.variables = s.variables.map((v) => variableJson(v, reveal));
+  if (s.missing) out.missing = s.missing;
+  if (s.settings) out.settings = s.settings.map((x) => settingJson(x, reveal));
+  if (s.checks) out.checks = s.checks;
+  if (s.drift) out.drift = s.drift;
+  out.findings = s.findings;
+  out.issues = s.issues;
+  if (s.notes) out.notes = s.notes;
   return out;
 }
 
-export const jsonReporter: ExplainReporter = {
+export function reportJson(r: Report): Record<string, unknown> {
+  return {
+    schemaVersion: r.schemaVersion,
+    run: r.run,
+    subjects: r.subjects.map((s) => subjectJson(s, r.run.revealed)),
+    issues: r.issues,
+    summary: summarize(r.subjects, r.issues),
+  };
+}
+
+export const jsonReporter: Reporter = {
   id: "json",
-  render(results, opts) {
-    if (results.length === 1) return `${JSON.stringify(resultJson(results[0]!, opts), null, 2)}\n`;
-    const doc = {
-      schemaVersion: SCHEMA_VERSION,
-      ...(opts.reveal ? { revealed: true } : {}),
-      processes: results.map((r) => resultJson(r, opts)),
-      summary: summarize(results),
-    };
-    // A scan's document is for machines and runs to megabytes: compact, one line.
-    return `${JSON.stringify(doc)}\n`;
+  description: "the versioned report document (schema/report.v2.schema.json)",
+  extension: "json",
+  render(r) {
+    const doc = reportJson(r);
+    return r.subjects.length > 1 ? `${JSON.stringify(doc)}\n` : `${JSON.stringify(doc, null, 2)}\n`;
   },
 };
+
+/** The JSON form of one explain result's subject (as it appears in `subjects[]`). */
+export function resultJson(r: ExplainResult<DisplayValue>, reveal = false): Record<string, unknown> {
+  return subjectJson(explainSubject(r), reveal);
+}

@@ -1,22 +1,33 @@
 /**
- * One reporter per format behind one interface. Reporters receive results that are already masked;
- * a value is a string or a SecretValue (whose string form is its mask). A reporter never reveals a value
- * unless `opts.reveal` is set, and then says so in its output.
+ * One reporter per format behind one interface. A reporter receives a {@link Report} that is already
+ * masked (a value is a string or a SecretValue whose string form is its mask) and returns the bytes to
+ * write. It reveals a value only when `report.run.revealed` is set, and then says so in its output.
  */
-import type { DisplayValue, ExplainResult } from "../model/index.js";
+import type { Report, Severity } from "../model/index.js";
+
+/** Every output format; each has one file `src/report/<id>.ts` and an entry in `index.ts`. */
+export const FORMATS = ["text", "json", "jsonl"] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
-  color: boolean;
-  reveal: boolean;
-  /** Terminal width for text layout; undefined = no truncation. */
+  /** ANSI colours (text only; the CLI decides: a TTY and no NO_COLOR). */
+  color?: boolean;
+  /** Terminal width for text layout; undefined = no limit. */
   width?: number;
+  /** `--wide`: never cut a column. */
+  wide?: boolean;
+  /** Findings at or above this severity are failures (JUnit); default: the run's `--fail-on`, else `high`. */
+  failOn?: Severity;
+  /** RFC 5424 options (syslog). */
+  syslog?: { pen?: number; maxLineBytes?: number; appName?: string };
 }
 
-export interface ExplainReporter {
-  readonly id: string;
-  render(results: ReadonlyArray<ExplainResult<DisplayValue>>, opts: RenderOptions): string;
+export interface Reporter {
+  readonly id: Format;
+  readonly description: string;
+  /** File name extension for `--output` suggestions and CI templates. */
+  readonly extension: string;
+  render(report: Report, opts: RenderOptions): string | Promise<string>;
 }
 
-export function displayString(v: DisplayValue, reveal: boolean): string {
-  return typeof v === "string" ? v : reveal ? v.reveal() : v.mask;
-}
+export { displayString } from "./values.js";

@@ -1,186 +1,137 @@
 /**
- * Text reporter: what a person reads first. Per variable: value (masked when secret), source kind,
- * file:line or object, actor and confidence, in aligned columns; coloured only when asked (TTY and no
- * NO_COLOR, decided by the CLI).
+ * Text reporter: what a person reads first. One section per subject, shaped by what the subject holds
+ * (variables, Go settings, host checks, drift), each ending with its findings (severity, id, key, message,
+ * fix) and what could not be read. A scan of many processes prints one row per process and a summary.
+ * Colour only when the CLI asks (a TTY and no NO_COLOR).
  */
-import {
-  type Attribution,
-  type DisplayValue,
-  type ExplainResult,
-  isFileLocation,
-  isProcessActor,
-  type Location,
-} from "../model/index.js";
-import { displayString, type ExplainReporter, type RenderOptions } from "./reporter.js";
+import type { Report, Subject } from "../model/index.js";
+import type { RenderOptions, Reporter } from "./reporter.js";
 import { summarize } from "./summary.js";
+import { driftLines, driftTitle } from "./text/drift.js";
+import { findingLines, issueLines } from "./text/findings.js";
+import { goTitle, modcacheLines, settingLines } from "./text/go.js";
+import { checkLines, hostTitle } from "./text/host.js";
+import { type Paint, painter, table } from "./text/layout.js";
+import { subjectTitle, variableLines } from "./text/variables.js";
 
-const ANSI = {
-  dim: "\x1b[2m",
-  bold: "\x1b[1m",
-  yellow: "\x1b[33m",
-  red: "\x1b[31m",
-  green: "\x1b[32m",
-  cyan: "\x1b[36m",
-  reset: "\x1b[0m",
-};
-type Style = keyof typeof ANSI;
-
-export function where(loc: Location | undefined): string {
-  if (!loc) return "";
-  if (isFileLocation(loc)) return loc.line !== undefined ? `${loc.file}:${loc.line}` : loc.file;
-  const res = loc.key !== undefined ? `${loc.resource}[${loc.key}]` : loc.resource;
-  return loc.file ? `${res} (${loc.file}${loc.line !== undefined ? `:${loc.line}` : ""})` : res;
-}
-
-function kindLabel(a: Attribution | null): string {
-  if (!a) return "unknown";
-  return a.mechanism ? `${a.kind}:${a.mechanism}` : a.kind;
-}
-
-function whereLabel(a: Attribution | null): string {
-  if (!a) return "";
-  const w = where(a.location);
-  if (w) return w;
-  if (a.candidates?.length) return `one of ${a.candidates.map(where).join(", ")}`;
-  return "";
-}
-
-function actorLabel(a: Attribution | null): string {
-  if (!a?.actor) return "";
-  return isProcessActor(a.actor) ? `${a.actor.comm} (${a.actor.pid})` : a.actor.fieldManager;
-}
-
-/** Visible width of a string (escape sequences do not count). */
-const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "").length;
-
-/** One line, at most `max` visible characters (an ellipsis marks the cut). */
-export function truncate(s: string, max: number): string {
-  const oneLine = s.replace(/\n/g, "\\n");
-  return oneLine.length > max ? `${oneLine.slice(0, Math.max(1, max - 1))}…` : oneLine;
-}
-
-/** Aligns rows into columns (escape sequences do not count towards widths). */
-export function table(rows: string[][], gap = "  "): string[] {
-  const widths: number[] = [];
-  for (const r of rows) {
-    for (const [i, c] of r.entries()) widths[i] = Math.max(widths[i] ?? 0, visible(c));
+function title(s: Subject): string {
+  switch (s.kind) {
+    case "go-toolchain":
+      return goTitle(s);
+    case "host":
+      return hostTitle(s);
+    case "drift":
+      return driftTitle(s);
+    case "module-cache":
+      return `module cache ${s.name}`;
+    default:
+      return subjectTitle(s);
   }
-  return rows.map((r) =>
-    r
-      .map((c, i) => (i === r.length - 1 ? c : c + " ".repeat((widths[i] ?? 0) - visible(c))))
-      .join(gap)
-      .trimEnd(),
-  );
 }
 
-export function renderOne(r: ExplainResult<DisplayValue>, opts: RenderOptions): string {
-  const paint = (s: string, style: Style) => (opts.color && s ? `${ANSI[style]}${s}${ANSI.reset}` : s);
-  const maxValue = opts.width ? Math.max(16, Math.floor(opts.width / 4)) : 48;
-  const lines: string[] = [];
-  const subj = r.subject;
-  const name = subj.pid !== undefined ? `${subj.comm ?? "?"} (pid ${subj.pid})` : (subj.name ?? "subject");
-  lines.push(
-    paint(r.envPid !== undefined ? `${name} — the environment it exported to pid ${r.envPid}` : name, "bold"),
-  );
-  if (opts.reveal) lines.push(paint("values revealed (--reveal): this output contains secrets", "red"));
-  const rows: string[][] = [
-    ["KEY", "VALUE", "SOURCE", "WHERE", "ACTOR", "CONFIDENCE"].map((h) => paint(h, "dim")),
-  ];
-  for (const v of r.variables) {
-    const secret = typeof v.value !== "string";
-    const value = truncate(displayString(v.value, opts.reveal), maxValue);
-    const conf = v.winner?.confidence ?? "possible";
-    rows.push([
-      paint(v.key, "bold"),
-      secret ? paint(value, "yellow") : value,
-      paint(kindLabel(v.winner), "cyan"),
-      whereLabel(v.winner),
-      actorLabel(v.winner),
-      conf === "certain" ? paint(conf, "green") : conf,
-    ]);
-    for (const s of v.shadowed) {
-      rows.push([
-        paint("  shadowed", "dim"),
-        paint(truncate(displayString(s.value, opts.reveal), maxValue), "dim"),
-        paint(kindLabel(s.attribution), "dim"),
-        paint(whereLabel(s.attribution), "dim"),
-        paint(actorLabel(s.attribution), "dim"),
-        "",
-      ]);
-    }
-    if (v.segments && v.segments.length > 1) {
-      for (const seg of v.segments) {
-        rows.push([
-          paint("  segment", "dim"),
-          truncate(seg.segment, maxValue),
-          "",
-          paint(where(seg.location), "dim"),
-          "",
-          "",
-        ]);
-      }
-    }
+function body(s: Subject, paint: Paint, reveal: boolean, opts: RenderOptions): string[] {
+  switch (s.kind) {
+    case "go-toolchain":
+      return settingLines(s, paint, { reveal, ...(opts.width ? { width: opts.width } : {}) });
+    case "host":
+      return checkLines(s, paint);
+    case "drift":
+      return driftLines(s, paint);
+    case "module-cache":
+      return modcacheLines(s, paint);
+    case "inputs":
+      return [];
+    default:
+      return variableLines(s, paint, {
+        reveal,
+        ...(opts.width ? { width: opts.width } : {}),
+        ...(opts.wide ? { wide: true } : {}),
+      });
   }
-  lines.push(...table(rows));
-  // Notes are prose (a value the files do not explain, a value unknown offline): below the table, by key.
-  for (const v of r.variables) {
-    for (const n of v.notes) lines.push(paint(`  note  ${v.key}: ${n.replace(/\n/g, " ")}`, "dim"));
-  }
-  const secrets = r.findings.filter((f) => f.id === "ENVT-SECRET-001").length;
-  const foot = [`${r.variables.length} variable(s)`];
+}
+
+function footer(s: Subject, reveal: boolean): string {
+  const foot: string[] = [];
+  if (s.variables) foot.push(`${s.variables.length} variable(s)`);
+  if (s.settings) foot.push(`${s.settings.length} setting(s)`);
+  if (s.checks) foot.push(`${s.checks.length} check(s)`);
+  const secrets = summarize([s]).secrets;
   if (secrets > 0)
-    foot.push(opts.reveal ? `${secrets} secret(s) shown` : `${secrets} secret(s) masked (--reveal to show)`);
-  if (r.issues.length > 0) foot.push(`${r.issues.length} collection issue(s)`);
-  lines.push(paint(foot.join(", "), "dim"));
-  for (const i of r.issues) lines.push(paint(`  ! ${i.subject}: ${i.code}: ${i.detail}`, "yellow"));
-  return `${lines.join("\n")}\n`;
+    foot.push(reveal ? `${secrets} secret(s) shown` : `${secrets} secret(s) masked (--reveal to show)`);
+  foot.push(`${s.findings.length} finding(s)`);
+  if (s.issues.length > 0) foot.push(`${s.issues.length} collection issue(s)`);
+  return foot.join(", ");
 }
 
-export function renderScan(results: ReadonlyArray<ExplainResult<DisplayValue>>, opts: RenderOptions): string {
-  const paint = (s: string, style: Style) => (opts.color && s ? `${ANSI[style]}${s}${ANSI.reset}` : s);
+export function renderSubject(s: Subject, paint: Paint, reveal: boolean, opts: RenderOptions): string[] {
+  const lines = [paint(title(s), "bold"), ...body(s, paint, reveal, opts)];
+  lines.push(...findingLines(s.findings, paint));
+  lines.push(paint(footer(s, reveal), "dim"));
+  lines.push(...issueLines(s.issues, paint));
+  return lines;
+}
+
+/** Many processes (scan): one row each, then the summary and every finding. */
+function renderScan(r: Report, paint: Paint): string[] {
   const rows: string[][] = [
-    ["PID", "COMM", "VARS", "SECRETS", "UNATTRIBUTED", "TOP SOURCES"].map((h) => paint(h, "dim")),
+    ["PID", "COMM", "VARS", "SECRETS", "FINDINGS", "UNATTRIBUTED", "TOP SOURCES"].map((h) => paint(h, "dim")),
   ];
-  for (const r of results) {
-    const s = summarize([r]);
+  for (const s of r.subjects) {
+    const sum = summarize([s]);
     rows.push([
-      String(r.subject.pid ?? ""),
-      r.subject.comm ?? "",
-      String(s.variables),
-      s.secrets ? paint(String(s.secrets), "yellow") : "0",
-      String(s.unknown),
-      Object.entries(s.byKind)
+      String(s.details.pid ?? ""),
+      s.details.comm ?? s.name,
+      String(sum.variables),
+      sum.secrets ? paint(String(sum.secrets), "yellow") : "0",
+      String(s.findings.length),
+      String(sum.unknown),
+      Object.entries(sum.byKind)
         .slice(0, 3)
         .map(([k, n]) => `${k} ${n}`)
         .join(", "),
     ]);
   }
-  const total = summarize(results);
+  const total = summarize(r.subjects, r.issues);
   const out = table(rows);
-  out.push("");
-  out.push(paint("Summary", "bold"));
-  out.push(`  processes: ${total.processes}, variables: ${total.variables}, unattributed: ${total.unknown}`);
-  out.push(
-    `  sources by kind: ${
-      Object.entries(total.byKind)
-        .map(([k, n]) => `${k} ${n}`)
-        .join(", ") || "none"
-    }`,
+  const list = (o: Record<string, number>) =>
+    Object.entries(o)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ") || "none";
+  out.push("", paint("Summary", "bold"));
+  out.push(`  processes: ${total.subjects}, variables: ${total.variables}, unattributed: ${total.unknown}`);
+  out.push(`  sources by kind: ${list(total.byKind)}`);
+  out.push(`  secrets found: ${total.secrets}${total.secrets && !r.run.revealed ? " (masked)" : ""}`);
+  out.push(`  findings: ${list(total.findings)}`);
+  out.push(`  collection issues: ${list(total.issues)}`);
+  const findings = r.subjects.flatMap((s) =>
+    s.findings.map((f) => ({ ...f, key: `${s.name}: ${f.key ?? ""}` })),
   );
-  out.push(`  secrets found: ${total.secrets}${total.secrets && !opts.reveal ? " (masked)" : ""}`);
-  out.push(
-    `  collection issues: ${
-      Object.entries(total.issues)
-        .map(([k, n]) => `${k} ${n}`)
-        .join(", ") || "none"
-    }`,
-  );
-  return `${out.join("\n")}\n`;
+  out.push(...findingLines(findings, paint));
+  return out;
 }
 
-export const textReporter: ExplainReporter = {
+export const textReporter: Reporter = {
   id: "text",
-  render(results, opts) {
-    return results.length === 1 ? renderOne(results[0]!, opts) : renderScan(results, opts);
+  description: "aligned tables for people (colour on a terminal; NO_COLOR respected)",
+  extension: "txt",
+  render(r, opts) {
+    const paint = painter(!!opts.color);
+    const reveal = r.run.revealed;
+    const lines: string[] = [];
+    if (reveal) lines.push(paint("values revealed (--reveal): this output contains secrets", "red"));
+    const processes = r.subjects.filter((s) => s.kind === "process");
+    if (r.run.command === "scan" || (processes.length > 1 && processes.length === r.subjects.length)) {
+      lines.push(...renderScan(r, paint));
+    } else {
+      for (const [i, s] of r.subjects.entries()) {
+        if (i > 0) lines.push("");
+        lines.push(...renderSubject(s, paint, reveal, opts));
+      }
+    }
+    if (r.issues.length > 0) {
+      lines.push("", paint(`${r.issues.length} collection issue(s) with the inputs`, "dim"));
+      lines.push(...issueLines(r.issues, paint));
+    }
+    return `${lines.join("\n")}\n`;
   },
 };

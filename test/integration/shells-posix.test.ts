@@ -84,7 +84,7 @@ async function explainJson(
   trace = false,
 ): Promise<{ variables: Variable[]; issues: unknown[] }> {
   const result = await new ExplainSession({ trace }).explain(pid);
-  return JSON.parse(JSON.stringify(resultJson(result, { color: false, reveal: false })));
+  return JSON.parse(JSON.stringify(resultJson(result)));
 }
 
 function expectAt(

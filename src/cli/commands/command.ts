@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import type { CliIo } from "../io.js";
+import type { CommandContext } from "../output.js";
 
 /** One CLI command = one file exporting one of these; `commands/index.ts` lists them all. */
 export interface CliCommand {
   name: string;
-  register(program: Command, io: CliIo, setExit: (code: number) => void): Command;
+  register(program: Command, ctx: CommandContext): Command;
 }

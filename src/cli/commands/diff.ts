@@ -1,10 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
 import { diffSnapshots, VOLATILE_KEYS } from "../../drift/diff.js";
-import { renderDriftJson, renderDriftText } from "../../drift/report.js";
 import { MAX_SNAPSHOT_BYTES, parseSnapshot, type Snapshot } from "../../drift/snapshot.js";
-import { EnvtraceError, EXIT } from "../errors.js";
-import { useColor } from "../io.js";
-import { atOrAbove, failOnOption, formatOption } from "../options.js";
+import { driftSubject } from "../../report/build.js";
+import { EnvtraceError } from "../errors.js";
+import { addOutputOptions, report } from "../output.js";
 import type { CliCommand } from "./command.js";
 
 async function load(file: string): Promise<Snapshot> {
@@ -27,33 +26,28 @@ async function load(file: string): Promise<Snapshot> {
 
 export const diffCommand: CliCommand = {
   name: "diff",
-  register(program, io, setExit) {
-    return program
+  register(program, ctx) {
+    const cmd = program
       .command("diff")
       .description(
         "compare two snapshots (e.g. dev and prod): added, removed and changed variables and Go settings with their sources on both sides, and findings for security-relevant drift",
       )
       .argument("<a>", "the reference snapshot")
       .argument("<b>", "the snapshot compared with it")
-      .addOption(formatOption())
-      .addOption(failOnOption())
       .option("--ignore <keys>", `comma-separated keys to leave out (default: ${VOLATILE_KEYS.join(",")})`)
-      .option("--all-keys", "compare every key, including the per-session ones ignored by default")
-      .action(async (a: string, b: string, o) => {
-        const [sa, sb] = [await load(a), await load(b)];
-        const ignore: string[] = o.allKeys
-          ? []
-          : o.ignore !== undefined
-            ? String(o.ignore)
-                .split(",")
-                .map((s) => s.trim())
-                .filter(Boolean)
-            : [...VOLATILE_KEYS];
-        const report = diffSnapshots(sa, sb, { a, b }, { ignore });
-        io.stdout.write(
-          o.format === "json" ? renderDriftJson(report) : renderDriftText(report, useColor(io)),
-        );
-        if (report.findings.some((f) => atOrAbove(f.severity, o.failOn))) setExit(EXIT.FINDINGS);
-      });
+      .option("--all-keys", "compare every key, including the per-session ones ignored by default");
+    return addOutputOptions(cmd).action(async (a: string, b: string, o) => {
+      const [sa, sb] = [await load(a), await load(b)];
+      const ignore: string[] = o.allKeys
+        ? []
+        : o.ignore !== undefined
+          ? String(o.ignore)
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [...VOLATILE_KEYS];
+      const drift = diffSnapshots(sa, sb, { a, b }, { ignore });
+      await report(ctx, "diff", o, [driftSubject(drift)]);
+    });
   },
 };

@@ -1,16 +1,15 @@
 import * as os from "node:os";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { auditGo } from "../../go/audit.js";
 import { GO_PROFILES, type GoProfile } from "../../go/checks/types.js";
 import { collectRaw } from "../../go/collect.js";
 import { verifyModcache } from "../../go/modcache/verify.js";
 import { probeGo } from "../../go/probe.js";
 import { redactGoEnv } from "../../go/redact.js";
-import { renderGoJson } from "../../go/report/json.js";
-import { renderGoText, renderVerifyText } from "../../go/report/text.js";
-import { EnvtraceError, EXIT } from "../errors.js";
-import { useColor } from "../io.js";
-import { atOrAbove, failOnOption, formatOption, parsePid } from "../options.js";
+import { goSubject, modcacheSubject } from "../../report/build.js";
+import { EnvtraceError } from "../errors.js";
+import { parsePid } from "../options.js";
+import { addOutputOptions, report } from "../output.js";
 import type { CliCommand } from "./command.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -24,13 +23,13 @@ function parseProfile(v: string, prev: GoProfile[] = []): GoProfile[] {
 
 export const goCommand: CliCommand = {
   name: "go",
-  register(program, io, setExit) {
+  register(program, ctx) {
+    const { io } = ctx;
     const go = program
       .command("go")
       .description(
         "audit the Go toolchain environment: where each `go env` setting comes from, and supply-chain checks",
       )
-      .addOption(formatOption())
       .option(
         "--redact",
         "print `go env -json`-shaped output with home/user paths replaced and secrets masked",
@@ -44,81 +43,78 @@ export const goCommand: CliCommand = {
         parseProfile,
       )
       .option("--no-origins", "do not attribute settings that come from the process environment")
-      .option("--reveal", "show secret values in clear (the output says so)")
-      .addOption(failOnOption())
-      .action(async (o) => {
-        const raw = await collectRaw({
-          goPath: o.go,
-          env: io.env,
-          ...(o.pid !== undefined ? { pid: o.pid } : {}),
-          full: !!o.full,
-          origins: o.origins !== false,
-          selfPid: io.pid,
-        });
-        // --redact output is meant for pasting into tickets: it never reveals, whatever else was asked.
-        const report = await auditGo(raw, { profiles: o.profile ?? [], reveal: !!o.reveal && !o.redact });
-        if (o.redact) {
-          // Defaults envtrace did not ask for (costly names without --full) have no value to show.
-          const shown = report.settings.filter((s) => s.probed || s.source.kind !== "default");
-          const values = new Map(shown.map((s) => [s.key, s.value]));
-          const env = raw.env;
-          const user = env.USER || env.LOGNAME || safeUser();
-          const gopath = (values.get("GOPATH")?.toString() ?? "").split(":")[0];
-          io.stdout.write(
-            `${JSON.stringify(redactGoEnv(values, { home: env.HOME, user, gopath }), null, "\t")}\n`,
-          );
-        } else if (o.format === "json") {
-          io.stdout.write(renderGoJson(report, !!o.reveal));
-        } else {
-          io.stdout.write(
-            renderGoText(report, { color: useColor(io), reveal: !!o.reveal, width: io.stdout.columns }),
-          );
-        }
-        if (report.findings.some((f) => atOrAbove(f.severity, o.failOn))) setExit(EXIT.FINDINGS);
+      .option("--reveal", "show secret values in clear (the output says so)");
+    addOutputOptions(go).action(async (o) => {
+      const raw = await collectRaw({
+        goPath: o.go,
+        env: io.env,
+        ...(o.pid !== undefined ? { pid: o.pid } : {}),
+        full: !!o.full,
+        origins: o.origins !== false,
+        selfPid: io.pid,
       });
+      // --redact output is meant for pasting into tickets: it never reveals, whatever else was asked.
+      const audit = await auditGo(raw, { profiles: o.profile ?? [], reveal: !!o.reveal && !o.redact });
+      if (o.redact) {
+        // Defaults envtrace did not ask for (costly names without --full) have no value to show.
+        const shown = audit.settings.filter((s) => s.probed || s.source.kind !== "default");
+        const values = new Map(shown.map((s) => [s.key, s.value]));
+        const env = raw.env;
+        const user = env.USER || env.LOGNAME || safeUser();
+        const gopath = (values.get("GOPATH")?.toString() ?? "").split(":")[0];
+        io.stdout.write(
+          `${JSON.stringify(redactGoEnv(values, { home: env.HOME, user, gopath }), null, "\t")}\n`,
+        );
+        return;
+      }
+      await report(ctx, "go", o, [goSubject(audit, o.pid)]);
+    });
 
-    go.command("verify-modcache")
+    const verify = go
+      .command("verify-modcache")
       .description(
         "recompute h1: hashes of every cached module zip and .mod; compare with .ziphash, the extracted trees and go.sum files",
       )
       .option("--gosum <file>", "a go.sum (or go.work.sum) to compare with (repeatable)", collect)
       .option("--gomodcache <dir>", "the module cache (default: `go env GOMODCACHE`)")
       .option("--go <path>", "the go binary used to find GOMODCACHE (default: go in PATH)")
-      .option("--no-dirs", "do not hash the extracted module trees")
-      // `go --format` is a parent option that commander also accepts after the subcommand name.
-      .addOption(new Option("-f, --format <format>", "output format (text, json)").choices(["text", "json"]))
-      .action(async (o, cmd: Command) => {
-        const format: string = o.format ?? cmd.parent?.opts().format ?? "text";
-        let dir: string | undefined = o.gomodcache;
+      .option("--no-dirs", "do not hash the extracted module trees");
+    addOutputOptions(verify).action(async (own, cmd: Command) => {
+      // `envtrace go -o json verify-modcache`: an output option given to the parent counts too.
+      const o = { ...own };
+      const parent = cmd.parent;
+      for (const k of ["format", "output", "failOn", "wide"] as const) {
+        if (parent && cmd.getOptionValueSource(k) === "default" && parent.getOptionValueSource(k) === "cli")
+          o[k] = parent.opts()[k];
+      }
+      let dir: string | undefined = o.gomodcache;
+      if (!dir) {
+        const p = await probeGo({ goPath: o.go, env: io.env });
+        dir = p.values.GOMODCACHE;
         if (!dir) {
-          const p = await probeGo({ goPath: o.go, env: io.env });
-          dir = p.values.GOMODCACHE;
-          if (!dir) {
-            throw new EnvtraceError("BAD_INPUT", {
-              input: "GOMODCACHE",
-              why: "go reports none; pass --gomodcache DIR",
-            });
-          }
-        }
-        const st = await import("node:fs/promises").then((f) => f.stat(dir).catch(() => undefined));
-        if (!st?.isDirectory()) {
           throw new EnvtraceError("BAD_INPUT", {
-            input: dir,
-            why: "not a module cache directory; pass --gomodcache DIR (see `go env GOMODCACHE`)",
+            input: "GOMODCACHE",
+            why: "go reports none; pass --gomodcache DIR",
           });
         }
-        const report = await verifyModcache({
-          gomodcache: dir,
-          gosumFiles: o.gosum ?? [],
-          dirs: o.dirs !== false,
+      }
+      const st = await import("node:fs/promises").then((f) => f.stat(dir).catch(() => undefined));
+      if (!st?.isDirectory()) {
+        throw new EnvtraceError("BAD_INPUT", {
+          input: dir,
+          why: "not a module cache directory; pass --gomodcache DIR (see `go env GOMODCACHE`)",
         });
-        io.stdout.write(
-          format === "json"
-            ? `${JSON.stringify(report, null, 2)}\n`
-            : renderVerifyText(report, { color: useColor(io), reveal: false, width: io.stdout.columns }),
-        );
-        if (report.mismatches.length > 0) setExit(EXIT.FINDINGS);
+      }
+      const verified = await verifyModcache({
+        gomodcache: dir,
+        gosumFiles: o.gosum ?? [],
+        dirs: o.dirs !== false,
       });
+      // A mismatch fails the run whatever --fail-on says: the cache is not what go.sum vouches for.
+      await report(ctx, "go verify-modcache", { ...o, failOn: o.failOn ?? "medium" }, [
+        modcacheSubject(verified),
+      ]);
+    });
     return go;
   },
 };

@@ -2,18 +2,18 @@ import { Option } from "commander";
 import { defaultSubject } from "../../explain.js";
 import { parseGoVersion } from "../../host/go-release.js";
 import { runHostChecks } from "../../host/index.js";
-import { renderHostJson, renderHostText } from "../../host/report.js";
+import { hostSubject } from "../../report/build.js";
 import { createHostFs } from "../../snapshot/host-fs.js";
 import { ProcReader } from "../../snapshot/procfs.js";
-import { EnvtraceError, EXIT } from "../errors.js";
-import { useColor } from "../io.js";
-import { atOrAbove, failOnOption, formatOption, parsePid } from "../options.js";
+import { EnvtraceError } from "../errors.js";
+import { parsePid } from "../options.js";
+import { addOutputOptions, report } from "../output.js";
 import type { CliCommand } from "./command.js";
 
 export const hostCommand: CliCommand = {
   name: "host",
-  register(program, io, setExit) {
-    return program
+  register(program, ctx) {
+    const cmd = program
       .command("host")
       .description(
         "host adaptation report for Go deployments: kernel vs Go minimum, cgroup CPU limit vs GOMAXPROCS, SELinux, login shells, glibc, process hardening (runs no privileged command)",
@@ -32,44 +32,39 @@ export const hostCommand: CliCommand = {
         "a (cgo) program to check against this host's glibc (default: the target's executable)",
       )
       .option("--go <path>", "the go binary to ask for its version (only `go version` and `go env` run)")
-      .addOption(formatOption())
-      .addOption(failOnOption())
       .addOption(
         new Option("--root <dir>", "inspect a host filesystem mounted at DIR (default /)").hideHelp(),
-      )
-      .action(async (o) => {
-        let goVersion: ReturnType<typeof parseGoVersion>;
-        if (o.goVersion !== undefined) {
-          goVersion = parseGoVersion(String(o.goVersion), "flag");
-          if (!goVersion) {
-            throw new EnvtraceError("USAGE", {
-              detail: `--go-version expects a Go release such as 1.22 or go1.22.3, got '${o.goVersion}'`,
-            });
-          }
+      );
+    return addOutputOptions(cmd).action(async (o) => {
+      let goVersion: ReturnType<typeof parseGoVersion>;
+      if (o.goVersion !== undefined) {
+        goVersion = parseGoVersion(String(o.goVersion), "flag");
+        if (!goVersion) {
+          throw new EnvtraceError("USAGE", {
+            detail: `--go-version expects a Go release such as 1.22 or go1.22.3, got '${o.goVersion}'`,
+          });
         }
-        const fs = createHostFs(o.root ?? "/");
-        let pid: number = o.pid;
-        if (pid === undefined) {
-          pid = (await defaultSubject(new ProcReader(fs), io.pid)).subjectPid;
-        } else if (fs.root === "/") {
-          try {
-            await fs.stat(`/proc/${pid}`);
-          } catch {
-            throw new EnvtraceError("NO_SUCH_PROCESS", { pid });
-          }
+      }
+      const fs = createHostFs(o.root ?? "/");
+      let pid: number = o.pid;
+      if (pid === undefined) {
+        pid = (await defaultSubject(new ProcReader(fs), ctx.io.pid)).subjectPid;
+      } else if (fs.root === "/") {
+        try {
+          await fs.stat(`/proc/${pid}`);
+        } catch {
+          throw new EnvtraceError("NO_SUCH_PROCESS", { pid });
         }
-        const report = await runHostChecks({
-          root: o.root,
-          pid,
-          goVersion,
-          goBinary: o.go,
-          binary: o.binary,
-          env: io.env,
-        });
-        io.stdout.write(o.format === "json" ? renderHostJson(report) : renderHostText(report, useColor(io)));
-        if (report.checks.some((c) => c.findings.some((f) => atOrAbove(f.severity, o.failOn)))) {
-          setExit(EXIT.FINDINGS);
-        }
+      }
+      const result = await runHostChecks({
+        root: o.root,
+        pid,
+        goVersion,
+        goBinary: o.go,
+        binary: o.binary,
+        env: ctx.io.env,
       });
+      await report(ctx, "host", o, [hostSubject(result)]);
+    });
   },
 };

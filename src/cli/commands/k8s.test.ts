@@ -18,8 +18,13 @@ describe("envtrace k8s explain (offline)", () => {
     ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.subject).toEqual({ kind: "pod", name: "shop/api-7c9f8d6b5-klpv2/api" });
+    const report = JSON.parse(r.stdout);
+    const doc = report.subjects[0];
+    expect(doc).toMatchObject({
+      kind: "pod-container",
+      name: "shop/api-7c9f8d6b5-klpv2/api",
+      details: { namespace: "shop", pod: "api-7c9f8d6b5-klpv2", container: "api" },
+    });
     const ff = doc.variables.find((x: { key: string }) => x.key === "FEATURE_FLAG");
     expect(ff.source).toMatchObject({
       kind: "k8s-literal",
@@ -29,7 +34,8 @@ describe("envtrace k8s explain (offline)", () => {
       time: { at: "2025-05-02T08:15:00Z", what: "managed-fields" },
     });
     expect(doc.findings.map((f: { id: string }) => f.id)).toEqual(["ENVT-K8S-002", "ENVT-K8S-003"]);
-    expect(doc.issues.map((i: { code: string }) => i.code)).toContain("PARSE");
+    const issues = [...report.issues, ...doc.issues];
+    expect(issues.map((i: { code: string }) => i.code)).toContain("PARSE");
   });
 
   it("exits 0 below --fail-on and reads manifests from stdin", async () => {

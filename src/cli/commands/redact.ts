@@ -24,7 +24,7 @@ function writer(io: CliIo): (b: Buffer) => Promise<void> | void {
 
 export const redactCommand: CliCommand = {
   name: "redact",
-  register(program, io) {
+  register(program, { io }) {
     return program
       .command("redact")
       .description(

@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { EnvtraceError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { commandContext } from "../output.js";
 import { defaultShell, shellCommand } from "./shell.js";
 
 const ROOT = new URL("../../../test/fixtures/shell/bash/login", import.meta.url).pathname;
@@ -18,7 +19,7 @@ async function runShell(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ 
     pid: process.pid,
   };
   const program = new Command("envtrace").exitOverride();
-  shellCommand.register(program, io, () => undefined).exitOverride();
+  shellCommand.register(program, commandContext(io)).exitOverride();
   try {
     await program.parseAsync(["shell", "--root", ROOT, ...args], { from: "user" });
   } catch (err) {
@@ -31,8 +32,8 @@ describe("envtrace shell", () => {
   it("prints what the startup files export, with file:line, shadowed rows and segments; masks secrets", async () => {
     const { out } = await runShell(["--shell", "bash"]);
     expect(out).toMatch(/^bash \(login interactive\), HOME=\/home\/u/);
-    expect(out).toMatch(/EDITOR\s+vim\s+\/home\/u\/\.bash_profile:2\s+export\s+certain/);
-    expect(out).toMatch(/shadowed\s+nano\s+\/etc\/profile:9/);
+    expect(out).toMatch(/EDITOR\s+vim\s+shell:bash\s+\/home\/u\/\.bash_profile:2\s+certain/);
+    expect(out).toMatch(/shadowed\s+nano\s+shell:bash\s+\/etc\/profile:9/);
     expect(out).toMatch(/segment\s+\/opt\/tools\/bin\s+\/etc\/profile\.d\/20-tools\.sh:2/);
     expect(out).toMatch(/DB_PASSWORD\s+\*{8}/);
     expect(out).not.toContain("s3cr3t-hunter2");
@@ -40,23 +41,38 @@ describe("envtrace shell", () => {
   });
 
   it("JSON: versioned, masked flags, computed values, --reveal opts out and says so", async () => {
-    const json = JSON.parse((await runShell(["--format", "json"], { SHELL: "/bin/bash" })).out);
-    expect(json).toMatchObject({ schemaVersion: 1, shell: "bash", mode: { login: true, interactive: true } });
+    const doc = JSON.parse((await runShell(["--format", "json"], { SHELL: "/bin/bash" })).out);
+    expect(doc.schemaVersion).toBe(2);
+    const json = doc.subjects[0];
+    expect(json).toMatchObject({
+      kind: "shell-startup",
+      details: { shell: "bash", mode: { login: true, interactive: true } },
+    });
     const v = (k: string) => json.variables.find((x: { key: string }) => x.key === k);
-    expect(v("DB_PASSWORD")).toMatchObject({ masked: true, file: "/home/u/.bash_profile", line: 19 });
+    expect(v("DB_PASSWORD")).toMatchObject({
+      masked: true,
+      source: { kind: "shell", mechanism: "bash", file: "/home/u/.bash_profile", line: 19 },
+    });
     expect(v("DB_PASSWORD").value).toMatch(/^\*{8}/);
-    expect(JSON.stringify(json)).not.toContain("s3cr3t-hunter2");
-    expect(v("BUILD_ID")).toMatchObject({ computed: true, value: "(computed)", line: 15 });
-    expect(v("GOFLAGS")).toMatchObject({ conditional: true });
+    expect(json.findings.map((f: { id: string; key: string }) => [f.id, f.key])).toContainEqual([
+      "ENVT-SECRET-001",
+      "DB_PASSWORD",
+    ]);
+    expect(JSON.stringify(doc)).not.toContain("s3cr3t-hunter2");
+    expect(v("BUILD_ID")).toMatchObject({
+      value: "(computed)",
+      source: { line: 15, confidence: "possible" },
+    });
+    expect(v("GOFLAGS").source).toMatchObject({ confidence: "likely" });
     const revealed = await runShell(["--format", "json", "--reveal"]);
     expect(revealed.out).toContain("s3cr3t-hunter2");
-    expect(JSON.parse(revealed.out).revealed).toBe(true);
+    expect(JSON.parse(revealed.out).run.revealed).toBe(true);
   });
 
   it("--interactive alone: a non-login shell reads the rc files only", async () => {
-    const json = JSON.parse((await runShell(["--interactive", "--format", "json"])).out);
-    expect(json.mode).toEqual({ login: false, interactive: true });
-    expect(json.files).toEqual(["/home/u/.bashrc"]);
+    const json = JSON.parse((await runShell(["--interactive", "--format", "json"])).out).subjects[0];
+    expect(json.details.mode).toEqual({ login: false, interactive: true });
+    expect(json.details.files).toEqual(["/home/u/.bashrc"]);
   });
 
   it("the default shell comes from $SHELL, else bash; a bad --home is a one-line error", async () => {

@@ -11,7 +11,7 @@ import type { CliCommand } from "./command.js";
 
 export const snapshotCommand: CliCommand = {
   name: "snapshot",
-  register(program, io) {
+  register(program, { io }) {
     return program
       .command("snapshot")
       .description(

@@ -1,0 +1,177 @@
+/**
+ * Where every report goes: built once from a command's subjects, rendered by the reporter of `--format`,
+ * written to stdout or atomically to `--output FILE`, and turned into the exit code (`--fail-on`).
+ */
+import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { access, constants } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { type Command, Option } from "commander";
+import type { CollectionIssue, Report, Severity, Subject } from "../model/index.js";
+import { SEVERITY_RANK } from "../model/index.js";
+import { buildReport, runInfo } from "../report/build.js";
+import { reporterFor } from "../report/index.js";
+import { FORMATS, type Format } from "../report/reporter.js";
+import { EnvtraceError, EXIT } from "./errors.js";
+import { type CliIo, useColor } from "./io.js";
+import { atOrAbove } from "./options.js";
+
+/** What a command gets: the outside world, the run's start, and the exit code it may raise. */
+export interface CommandContext {
+  io: CliIo;
+  /** The command line as given (masked before it goes into any report). */
+  argv: readonly string[];
+  startedAt: Date;
+  version: string;
+  setExit(code: number): void;
+}
+
+/** `-o, --format` with every format (or a command's own list), `--output FILE`, `--fail-on`, `--wide`. */
+export function addOutputOptions(cmd: Command, formats: readonly Format[] = FORMATS): Command {
+  return cmd
+    .addOption(
+      new Option("-o, --format <format>", "output format")
+        .choices([...formats])
+        // After choices(): one `envtrace:` line naming the formats instead of commander's two-line error.
+        .argParser((v: string) => parseFormat(v, formats))
+        .default("text"),
+    )
+    .option("--output <file>", "write the report to FILE (atomically) instead of stdout")
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity")
+        .choices(Object.keys(SEVERITY_RANK))
+        .default(undefined),
+    )
+    .option("--wide", "text: never cut a column to fit the terminal");
+}
+
+function parseFormat(v: string, formats: readonly Format[]): Format {
+  if (!(formats as readonly string[]).includes(v)) {
+    throw new EnvtraceError("USAGE", {
+      detail: `unknown format '${v.slice(0, 40)}': this command writes ${formats.join(", ")}`,
+    });
+  }
+  return v as Format;
+}
+
+export interface OutputOpts {
+  format?: Format;
+  output?: string;
+  failOn?: Severity;
+  wide?: boolean;
+  reveal?: boolean;
+}
+
+/** The command line with every secret masked (a `--password=…` in argv must not reach a report). */
+export async function maskedArgv(argv: readonly string[]): Promise<string[]> {
+  const { Redactor } = await import("../detect/redact.js");
+  return argv.map((a) => {
+    const r = new Redactor({ style: "full" });
+    return Buffer.concat([r.push(Buffer.from(a)), r.end()]).toString("utf8");
+  });
+}
+
+/** Refuses an `--output` that cannot be written before any work is done: exit 2, one line. */
+export async function checkOutputPath(file: string): Promise<void> {
+  const dir = dirname(file);
+  try {
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new EnvtraceError("BAD_INPUT", {
+      input: `--output ${file}`,
+      why:
+        code === "ENOENT" || code === "ENOTDIR"
+          ? `the directory ${dir} does not exist: create it first`
+          : `cannot write in ${dir} (${code}): choose a writable place`,
+    });
+  }
+  try {
+    if (statSync(file).isDirectory())
+      throw new EnvtraceError("BAD_INPUT", { input: `--output ${file}`, why: "is a directory: name a file" });
+  } catch (err) {
+    if (err instanceof EnvtraceError) throw err;
+  }
+}
+
+/** Writes `data` to `file` so that readers see the old file or the whole new one, never a part. */
+export function writeAtomic(file: string, data: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, "wx", 0o644);
+    writeSync(fd, data);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {}
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new EnvtraceError("BAD_INPUT", {
+      input: `--output ${file}`,
+      why: `cannot write the report (${code})${code === "ENOSPC" ? ": the disk is full" : ""}; nothing was written`,
+    });
+  }
+}
+
+/** Builds the report of a run. */
+export async function makeReport(
+  ctx: CommandContext,
+  command: string,
+  o: OutputOpts,
+  subjects: Subject[],
+  issues: CollectionIssue[] = [],
+): Promise<Report> {
+  const run = runInfo({
+    command,
+    argv: await maskedArgv(ctx.argv),
+    version: ctx.version,
+    startedAt: ctx.startedAt,
+    revealed: !!o.reveal,
+    ...(o.failOn ? { failOn: o.failOn } : {}),
+  });
+  return buildReport(run, subjects, issues);
+}
+
+/** Renders and writes a report; raises exit 1 when a finding is at or above `--fail-on`. */
+export async function emitReport(ctx: CommandContext, report: Report, o: OutputOpts): Promise<void> {
+  const reporter = await reporterFor(o.format ?? "text");
+  const text = await reporter.render(report, {
+    color: !o.output && useColor(ctx.io),
+    ...(ctx.io.stdout.columns && !o.output ? { width: ctx.io.stdout.columns } : {}),
+    ...(o.wide ? { wide: true } : {}),
+    ...(o.failOn ? { failOn: o.failOn } : {}),
+  });
+  if (o.output) writeAtomic(o.output, text);
+  else ctx.io.stdout.write(text);
+  if (report.subjects.some((s) => s.findings.some((f) => atOrAbove(f.severity, o.failOn)))) {
+    ctx.setExit(EXIT.FINDINGS);
+  }
+}
+
+/** Both steps, for commands that need nothing in between. */
+export async function report(
+  ctx: CommandContext,
+  command: string,
+  o: OutputOpts,
+  subjects: Subject[],
+  issues: CollectionIssue[] = [],
+): Promise<Report> {
+  const r = await makeReport(ctx, command, o, subjects, issues);
+  await emitReport(ctx, r, o);
+  return r;
+}
+
+/** A context for running one command outside `run()` (tests, embedding). */
+export function commandContext(
+  io: CliIo,
+  argv: readonly string[] = [],
+  setExit: (code: number) => void = () => {},
+): CommandContext {
+  return { io, argv, startedAt: new Date(), version: "0.0.0", setExit };
+}
