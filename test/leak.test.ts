@@ -27,6 +27,7 @@ import type { CliIo } from "../src/cli/io.js";
 import { commandContext } from "../src/cli/output.js";
 import { run } from "../src/cli/run.js";
 import { builtinRules } from "../src/detect/rules/index.js";
+import { single } from "./helpers/report.js";
 
 const example = (id: string, i = 0): string => {
   const r = builtinRules.find((x) => x.id === id);
@@ -279,7 +280,7 @@ describe("no secret leaks from any command or format", () => {
   it("the secrets are really flagged (not merely absent): explain --format json marks them masked", async () => {
     const { io, out } = capture();
     await run(["explain", "--pid", pid, "--format", "json"], io);
-    const doc = JSON.parse(out());
+    const doc = single(out());
     const masked = new Set(
       doc.variables.filter((v: { masked: boolean }) => v.masked).map((v: { key: string }) => v.key),
     );

@@ -161,6 +161,8 @@ export function modcacheSubject(r: VerifyReport): Subject {
     zips: r.zips,
     zipBytes: r.zipBytes,
     gosum: r.gosum,
+    // The same mismatches as the findings, with the hashes as separate fields for machines.
+    mismatches: r.mismatches,
   });
   s.findings = r.mismatches.map((m): Finding => {
     const id = MODCACHE_IDS[m.kind];

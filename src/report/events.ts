@@ -36,7 +36,7 @@ export function reportEvents(r: Report): ReportEvent[] {
   const out: ReportEvent[] = [];
   const reveal = r.run.revealed;
   const base = { run: r.run.id, time: r.run.endedAt, host: r.run.host };
-  const push = (e: ReportEvent) => out.push({ type: e.type, ...e });
+  const push = ({ type, ...rest }: ReportEvent) => out.push({ type, ...rest });
   const inputs: EventSubject = { id: "inputs", kind: "inputs", name: "inputs" };
   for (const s of r.subjects) {
     const subject: EventSubject = { id: s.id, kind: s.kind, name: s.name };

@@ -28,6 +28,7 @@ import { detectFromHost } from "../../src/snapshot/container/detect.js";
 import { createHostFs } from "../../src/snapshot/host-fs.js";
 import { ProcReader } from "../../src/snapshot/procfs.js";
 import { PODMAN_RUN_FLAGS } from "../helpers/podman.js";
+import { single } from "../helpers/report.js";
 
 const have = (p: string) => {
   try {
@@ -85,7 +86,7 @@ interface JsonVar {
   notes?: string[];
 }
 function vars(json: string): Map<string, JsonVar> {
-  const doc = JSON.parse(json);
+  const doc = single(json);
   const results = Array.isArray(doc.results) ? doc.results : [doc];
   return new Map((results[0].variables as JsonVar[]).map((v) => [v.key, v]));
 }
@@ -297,7 +298,7 @@ describe.skipIf(!ready)("containers (real podman, runc and Engine API)", () => {
     expect(r.out).not.toContain(SECRET);
     // --reveal is the explicit opt-out, and the output says so.
     const revealed = await cli(["container", state.podmanId, "--format", "json", "--reveal"], podmanApi());
-    expect(JSON.parse(revealed.out).revealed).toBe(true);
+    expect(single(revealed.out).revealed).toBe(true);
     expect(vars(revealed.out).get("API_TOKEN")!.value).toBe(SECRET);
   });
 

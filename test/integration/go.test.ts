@@ -16,6 +16,7 @@ import { auditGo } from "../../src/go/audit.js";
 import { collectRaw } from "../../src/go/collect.js";
 import { escapeModulePath } from "../../src/go/modcache/escape.js";
 import type { VerifyReport } from "../../src/go/modcache/verify.js";
+import { single } from "../helpers/report.js";
 
 function findGo(): string {
   for (const d of (process.env.PATH ?? "").split(":")) {
@@ -206,10 +207,9 @@ describe("envtrace go with the real go command", () => {
     expect(j.stderr).toBe("");
     expect(j.code).toBe(0);
     expect(j.stdout).not.toContain(secret);
-    const doc = JSON.parse(j.stdout);
-    expect(Object.keys(doc)).toEqual(["schemaVersion", "go", "settings", "findings", "issues"]);
-    expect(doc.schemaVersion).toBe(1);
-    expect(doc.go).toEqual({ version: expect.stringMatching(/^go1\./), path: GO });
+    const doc = single(j.stdout);
+    expect(doc.kind).toBe("go-toolchain");
+    expect(doc.details.go).toEqual({ version: expect.stringMatching(/^go1\./), path: GO });
     const gp = doc.settings.find((s: { key: string }) => s.key === "GOPROXY");
     expect(gp).toMatchObject({
       value: "https://********@goproxy.corp.example/,direct",
@@ -218,7 +218,15 @@ describe("envtrace go with the real go command", () => {
     expect(doc.findings.map((f: { id: string }) => f.id)).toContain("ENVT-GO-008");
     for (const f of doc.findings)
       expect(Object.keys(f)).toEqual(
-        expect.arrayContaining(["id", "severity", "key", "message", "remediation", "references"]),
+        expect.arrayContaining([
+          "id",
+          "severity",
+          "message",
+          "subject",
+          "fingerprint",
+          "remediation",
+          "references",
+        ]),
       );
 
     expect((await cli(["go", "--no-origins", "--fail-on", "high"], env)).code).toBe(1);
@@ -363,7 +371,8 @@ describe("envtrace go verify-modcache with a cache built by the real go command"
       ["go", "verify-modcache", "--gomodcache", c.cache, "--gosum", c.gosum, "--format", "json"],
       goEnv,
     );
-    return { code: r.code, report: JSON.parse(r.stdout) as VerifyReport };
+    const s = single(r.stdout);
+    return { code: r.code, report: { ...s.details, issues: s.issues } as VerifyReport };
   }
 
   it("Go wrote go.sum with both lines per module, and the clean cache verifies", async () => {

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { single } from "../helpers/report.js";
 
 const ROOT = "test/fixtures/k8s/live/api-chain/responses";
 const TOKEN = "test-bearer-token-for-loopback";
@@ -113,8 +114,8 @@ describe("k8s explain --live (recorded API responses on loopback)", () => {
       "/api/v1/namespaces/shop/services",
       "/api/v1/namespaces/default/services/kubernetes",
     ]);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.subject).toEqual({ kind: "pod", name: "shop/api-7c9f8d6b5-klpv2/api" });
+    const doc = single(r.stdout);
+    expect(doc.subject).toMatchObject({ kind: "pod-container", name: "shop/api-7c9f8d6b5-klpv2/api" });
     const db = doc.variables.find((v: { key: string }) => v.key === "DB_HOST");
     expect(db.source).toMatchObject({
       kind: "k8s-literal",
@@ -140,7 +141,7 @@ describe("k8s explain --live (recorded API responses on loopback)", () => {
     expect(seen.map((s) => s.path)).toContain("/api/v1/namespaces/shop/secrets/api-db");
     expect(r.stdout).not.toContain("s3cr3t-password-for-tests");
     expect(r.stdout).not.toContain("czNjcjN0LXBhc3N3b3JkLWZvci10ZXN0cw==");
-    const doc = JSON.parse(r.stdout);
+    const doc = single(r.stdout);
     const pw = doc.variables.find((v: { key: string }) => v.key === "DB_PASSWORD");
     expect(pw.value).toBe("");
     expect(pw.notes.join(" ")).toMatch(/hmac-sha256:[0-9a-f]{16}/);
@@ -153,7 +154,7 @@ describe("k8s explain --live (recorded API responses on loopback)", () => {
         env: { NO_COLOR: "1", KUBECONFIG: kubeconfig },
       });
       expect(r.code).toBe(0);
-      const doc = JSON.parse(r.stdout);
+      const doc = single(r.stdout);
       const i = doc.issues.find((x: { subject: string }) => x.subject === "ConfigMap/shop/api-config");
       expect(i.code).toBe("EACCES");
       expect(i.detail).toContain("get configmaps");

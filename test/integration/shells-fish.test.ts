@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { killAll, startProcess, waitForDescendant } from "../helpers/processes.js";
+import { single } from "../helpers/report.js";
 
 function fishAvailable(): boolean {
   try {
@@ -130,7 +131,7 @@ async function explainFish(
   const sleepPid = await waitForDescendant(fish.pid!, "sleep");
   const r = await runCli(["explain", "--pid", String(sleepPid), "--format", "json", ...extraCli]);
   expect(r.code, r.stderr).toBe(0);
-  const doc = JSON.parse(r.stdout) as { variables: Var[] };
+  const doc = single(r.stdout) as { variables: Var[] };
   return new Map(doc.variables.map((v) => [v.key, v]));
 }
 
@@ -261,7 +262,7 @@ describe("fish resolver with the real fish 3.6", () => {
     const sleepPid = await waitForDescendant(script.pid!, "sleep");
     const r = await runCli(["explain", "--pid", String(sleepPid), "--format", "json"]);
     expect(r.code, r.stderr).toBe(0);
-    const vars = new Map((JSON.parse(r.stdout) as { variables: Var[] }).variables.map((v) => [v.key, v]));
+    const vars = new Map((single(r.stdout) as { variables: Var[] }).variables.map((v) => [v.key, v]));
     expectSource(vars.get("INTERACTIVE_ONLY"), userConf, lineOf(userConf, "INTERACTIVE_ONLY"));
     expect(vars.has("LOGIN_ONLY")).toBe(false);
     expectSource(vars.get("UNI_VAR"), fishVars, lineOf(fishVars, "UNI_VAR"));

@@ -1,5 +1,6 @@
 /** The settings table of a Go toolchain subject: value (masked), source, file:line or origin. */
 
+import type { Mismatch } from "../../go/modcache/verify.js";
 import { NOT_ASKED_NOTE } from "../../go/provenance.js";
 import { isProcessActor, type SettingSource, type Subject } from "../../model/index.js";
 import { displayString } from "../values.js";
@@ -73,6 +74,24 @@ export function modcacheLines(s: Subject, paint: Paint): string[] {
     lines.push(
       paint(`  ${g.file}: ${g.entries} line(s), ${g.notInCache} module version(s) not in the cache`, "dim"),
     );
+  }
+  const mismatches = (d.mismatches ?? []) as Mismatch[];
+  if (mismatches.length > 0) {
+    const rows: string[][] = [["KIND", "MODULE", "VERSION", "FILES", "DETAIL"].map((h) => paint(h, "dim"))];
+    for (const m of mismatches) {
+      const detail = [
+        m.part ? `part ${m.part}` : "",
+        m.expected ? `expected ${m.expected}` : "",
+        m.actual ? `got ${m.actual}` : "",
+        m.confirmedBy?.length
+          ? `(${m.kind === "unreadable-zip" ? "" : "confirmed by "}${m.confirmedBy.join(", ")})`
+          : "",
+      ]
+        .filter(Boolean)
+        .join(" ");
+      rows.push([paint(m.kind, "red"), m.module, m.version, m.files.join(" "), detail]);
+    }
+    lines.push(...table(rows));
   }
   lines.push(
     s.findings.length === 0
