@@ -1,0 +1,29 @@
+// Bundles the CLI into dist/bundle/ (one entry file plus chunks for the commands loaded on demand):
+// module resolution of ~300 ESM files was a third of `explain`'s start-up. The library (dist/index.js)
+// stays unbundled for tree-shaking consumers. Run by `npm run build`, after tsc.
+import { build } from "esbuild";
+
+const pkg = JSON.parse(await import("node:fs").then((fs) => fs.readFileSync("package.json", "utf8")));
+await build({
+  entryPoints: { cli: "src/cli/run.ts" },
+  outdir: "dist/bundle",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  // Packages that find their own files (WASM, workers) next to themselves, and the large Kubernetes
+  // client that only `k8s --live` and in-pod runs load, stay in node_modules.
+  external: ["web-tree-sitter", "tree-sitter-bash", "@kubernetes/client-node", "yauzl", "@viz-js/viz", "playwright-core"],
+  // CommonJS dependencies call require(): give the ESM bundle one.
+  banner: {
+    js: 'import { createRequire as __envtraceRequire } from "node:module"; const require = __envtraceRequire(import.meta.url);',
+  },
+  chunkNames: "chunks/[name]-[hash]",
+  sourcemap: "linked",
+  legalComments: "none",
+  logLevel: "warning",
+  define: { "process.env.ENVTRACE_BUNDLED": '"1"' },
+  metafile: false,
+});
+process.stderr.write(`bundled envtrace ${pkg.version} CLI into dist/bundle/\n`);
