@@ -36,3 +36,55 @@ describe("bad input", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
+
+describe("usage errors: one `envtrace:` line naming the input and the fix, exit 2", () => {
+  const oneLine = (r: { code: number; stderr: string; stdout: string }) => {
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^envtrace: /);
+    return r.stderr;
+  };
+
+  it("argument-parser errors (unknown option, unknown command) are one line, not commander's two", async () => {
+    expect(oneLine(await runCli(["explain", "--bogus"]))).toMatch(
+      /unknown option '--bogus'.*envtrace --help/,
+    );
+    expect(oneLine(await runCli(["bogus"]))).toMatch(/unknown command 'bogus'/);
+  });
+
+  it("an unknown format lists the formats the command writes", async () => {
+    expect(oneLine(await runCli(["explain", "-o", "yaml"]))).toMatch(
+      /unknown format 'yaml'.*text, json, jsonl/,
+    );
+  });
+
+  it("a pid above PID_MAX_LIMIT is named as such (it is positive)", async () => {
+    expect(oneLine(await runCli(["explain", "--pid", "99999999"]))).toMatch(
+      /above the largest pid Linux can assign/,
+    );
+  });
+
+  it("`k8s explain -f json FILE` says -f is --filename and the format is -o", async () => {
+    expect(oneLine(await runCli(["k8s", "explain", "-f", "json", "x.yaml"]))).toMatch(
+      /too many arguments.*-o\/--format.*-f is --filename/,
+    );
+  });
+
+  it("--output into a missing directory is refused before any work, and nothing is written", async () => {
+    const target = join(dir, "no-such-dir", "report.json");
+    expect(oneLine(await runCli(["host", "--go-version", "1.22", "--output", target]))).toMatch(
+      /--output .*no-such-dir.*does not exist/,
+    );
+    expect(() => execFileSync("ls", [join(dir, "no-such-dir")], { stdio: "ignore" })).toThrow();
+  });
+
+  it("--output writes the whole report atomically (no temporary file left behind)", async () => {
+    const target = join(dir, "host.json");
+    const r = await runCli(["host", "--go-version", "1.22", "-o", "json", "--output", target]);
+    expect(r.stdout).toBe("");
+    const doc = JSON.parse(execFileSync("cat", [target], { encoding: "utf8" }));
+    expect(doc.subjects[0].kind).toBe("host");
+    expect(execFileSync("ls", ["-a", dir], { encoding: "utf8" })).not.toMatch(/\.tmp/);
+  });
+});

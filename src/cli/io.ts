@@ -24,3 +24,25 @@ export function useColor(io: CliIo): boolean {
   if (io.env.FORCE_COLOR) return true;
   return !!io.stdout.isTTY;
 }
+
+/**
+ * Commander's output: help to stdout; its errors as ONE line, `envtrace: …` like every other error, with the
+ * hint a user needs (`-f` is `--filename` for kubectl users; the format is `-o`).
+ */
+export function cliOutput(io: CliIo) {
+  return {
+    writeOut: (s: string) => io.stdout.write(s),
+    writeErr: (s: string) => io.stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) => {
+      const msg =
+        s
+          .replace(/^error: /, "")
+          .trim()
+          .split("\n")[0] ?? "";
+      const hint = /too many arguments/.test(msg)
+        ? " (the output format is -o/--format; -f is --filename for k8s explain)"
+        : "; run `envtrace --help` for usage";
+      write(`envtrace: ${msg}${hint}\n`);
+    },
+  };
+}

@@ -11,10 +11,20 @@ export const failOnOption = () =>
     .choices(Object.keys(SEVERITY_RANK))
     .default(undefined);
 
+/** PID_MAX_LIMIT on 64-bit Linux (2^22): no pid is larger, whatever /proc/sys/kernel/pid_max says. */
+export const PID_MAX_LIMIT = 4_194_304;
+
 export function parsePid(value: string): number {
   // PID_MAX_LIMIT is 2^22 on 64-bit Linux; anything above is no process id.
-  if (!/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 4_194_304) {
-    throw new EnvtraceError("USAGE", { detail: `--pid expects a positive process id, got '${value}'` });
+  if (!/^\d+$/.test(value) || Number(value) <= 0) {
+    throw new EnvtraceError("USAGE", {
+      detail: `--pid expects a process id (a positive integer), got '${value.slice(0, 40)}'`,
+    });
+  }
+  if (Number(value) > PID_MAX_LIMIT) {
+    throw new EnvtraceError("USAGE", {
+      detail: `--pid ${value} is above the largest pid Linux can assign (${PID_MAX_LIMIT}, see /proc/sys/kernel/pid_max): no such process`,
+    });
   }
   return Number(value);
 }

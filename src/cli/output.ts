@@ -8,7 +8,7 @@ import { access, constants } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type Command, Option } from "commander";
 import type { CollectionIssue, Report, Severity, Subject } from "../model/index.js";
-import { SEVERITY_RANK } from "../model/index.js";
+import { reportIssues, SEVERITY_RANK } from "../model/index.js";
 import { buildReport, runInfo } from "../report/build.js";
 import { reporterFor } from "../report/index.js";
 import { FORMATS, type Format } from "../report/reporter.js";
@@ -42,7 +42,8 @@ export function addOutputOptions(cmd: Command, formats: readonly Format[] = FORM
         .choices(Object.keys(SEVERITY_RANK))
         .default(undefined),
     )
-    .option("--wide", "text: never cut a column to fit the terminal");
+    .option("--wide", "text: never cut a column to fit the terminal")
+    .option("--strict", "exit 2 when anything could not be read (any collection issue)");
 }
 
 function parseFormat(v: string, formats: readonly Format[]): Format {
@@ -60,6 +61,7 @@ export interface OutputOpts {
   failOn?: Severity;
   wide?: boolean;
   reveal?: boolean;
+  strict?: boolean;
 }
 
 /** The command line with every secret masked (a `--password=…` in argv must not reach a report). */
@@ -152,6 +154,30 @@ export async function emitReport(ctx: CommandContext, report: Report, o: OutputO
   if (report.subjects.some((s) => s.findings.some((f) => atOrAbove(f.severity, o.failOn)))) {
     ctx.setExit(EXIT.FINDINGS);
   }
+  // Nothing read is no answer: the report is written (it says why), but the run is not a success.
+  const unread = report.subjects.filter(isUnread);
+  if (unread.length > 0 && unread.length === report.subjects.length) {
+    const first = unread[0]!.issues.find((i) => DENIED.has(i.code))!;
+    ctx.io.stderr.write(`envtrace: nothing of ${unread[0]!.name} could be read: ${first.detail}\n`);
+    ctx.setExit(EXIT.ERROR);
+  } else if (o.strict) {
+    const issues = reportIssues(report);
+    if (issues.length > 0) {
+      ctx.io.stderr.write(
+        `envtrace: --strict: ${issues.length} collection issue(s), first: ${issues[0]!.subject}: ${issues[0]!.code}\n`,
+      );
+      ctx.setExit(EXIT.ERROR);
+    }
+  }
+}
+
+const DENIED = new Set(["EACCES", "EPERM"]);
+
+/** A subject with nothing in it because reading was refused. */
+function isUnread(s: Subject): boolean {
+  const empty =
+    (s.variables?.length ?? 0) === 0 && !s.settings?.length && !s.checks?.length && !s.drift?.length;
+  return empty && s.kind !== "inputs" && s.issues.some((i) => DENIED.has(i.code));
 }
 
 /** Both steps, for commands that need nothing in between. */

@@ -7,7 +7,7 @@ import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { loadCommands } from "./commands/index.js";
 import { EXIT, errorText } from "./errors.js";
-import { type CliIo, defaultIo } from "./io.js";
+import { type CliIo, cliOutput, defaultIo } from "./io.js";
 import { type CommandContext, checkOutputPath } from "./output.js";
 
 export { VERSION };
@@ -18,11 +18,7 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     .description("Who set each environment variable of a process, container or pod — when, and how.")
     .version(VERSION)
     .exitOverride()
-    .showHelpAfterError("(run `envtrace --help` for usage)")
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    });
+    .configureOutput(cliOutput(io));
   const ctx: CommandContext = {
     io,
     argv,

@@ -6,7 +6,15 @@
  * it is resolved under `root`. Methods throw Node errors (`ENOENT`, `EACCES`, …); callers turn them into
  * `CollectionIssue`s with {@link issueFromError}.
  */
-import { closeSync, constants as fsConstants, openSync, readlinkSync, readSync, statSync } from "node:fs";
+import {
+  closeSync,
+  constants as fsConstants,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  statSync,
+} from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { CollectionIssue, IssueCode } from "../model/index.js";
@@ -124,13 +132,51 @@ const KNOWN_CODES: ReadonlySet<string> = new Set(["EACCES", "EPERM", "ESRCH", "E
 export function issueFromError(subject: string, err: unknown, what = "read"): CollectionIssue {
   const raw = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
   const code = (typeof raw === "string" && KNOWN_CODES.has(raw) ? raw : "EIO") as IssueCode;
-  const hint: Record<string, string> = {
-    EACCES: "permission denied; run as root or as the process owner to see it",
-    EPERM: "operation not permitted; run as root or as the process owner to see it",
-    ESRCH: "the process exited while it was being read",
-    ENOENT: "it does not exist (for a process: it exited while it was being read)",
-    TOO_LARGE: "skipped: too large for static analysis",
+  const isProc = /^(\/proc\/\d+|pid \d+)/.test(subject);
+  const hint: Record<string, () => string> = {
+    EACCES: () => `permission denied; ${permissionHint()}`,
+    EPERM: () => `operation not permitted; ${permissionHint()}`,
+    ESRCH: () => "the process exited while it was being read",
+    ENOENT: () => (isProc ? "the process exited while it was being read" : "it does not exist"),
+    TOO_LARGE: () => "skipped: too large for static analysis",
   };
   const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
-  return { subject, code, detail: `could not ${what}: ${hint[code] ?? message}` };
+  return { subject, code, detail: `could not ${what}: ${hint[code]?.() ?? message}` };
+}
+
+let permissionHintMemo: string | undefined;
+
+/**
+ * Why a read of another process's files was refused, as far as this process can tell: not root; root
+ * without CAP_SYS_PTRACE (a container that dropped it); root of a user namespace (not root of the host's
+ * processes); Yama's ptrace_scope 3; /proc mounted with hidepid. Read once per run.
+ */
+export function permissionHint(): string {
+  permissionHintMemo ??= (() => {
+    const read = (f: string) => {
+      try {
+        return readFileSync(f, "utf8");
+      } catch {
+        return "";
+      }
+    };
+    const euid = typeof process.geteuid === "function" ? process.geteuid() : -1;
+    if (euid !== 0) return "run as root or as the process owner to see it";
+    const why: string[] = [];
+    const capEff = /CapEff:\s*([0-9a-f]+)/.exec(read("/proc/self/status"))?.[1];
+    if (capEff && (BigInt(`0x${capEff}`) & (1n << 19n)) === 0n)
+      why.push("this root lacks CAP_SYS_PTRACE (add it, e.g. --cap-add SYS_PTRACE)");
+    const uidMap = read("/proc/self/uid_map").trim().split(/\s+/);
+    if (uidMap.length >= 3 && !(uidMap[0] === "0" && uidMap[1] === "0" && uidMap[2] === "4294967295"))
+      why.push("this root is root of a user namespace only (run in the host's user namespace)");
+    if (read("/proc/sys/kernel/yama/ptrace_scope").trim() === "3")
+      why.push("Yama ptrace_scope is 3 (no process may read another's; it cannot be lowered until reboot)");
+    const procMount = read("/proc/self/mountinfo")
+      .split("\n")
+      .find((l) => l.split(" ")[4] === "/proc");
+    if (procMount && /hidepid=(?:[12]|invisible|noaccess)/.test(procMount))
+      why.push("/proc is mounted with hidepid (remount without it, or join its gid= group)");
+    return why.length > 0 ? why.join("; ") : "refused although running as root (a security module such as AppArmor?)";
+  })();
+  return permissionHintMemo;
 }

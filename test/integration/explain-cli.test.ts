@@ -82,7 +82,7 @@ describe("envtrace explain --pid", () => {
     expect(huge.stderr).toContain("18446744073709551617");
     const bad = await runCli(["explain", "--pid", "abc"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--pid expects a positive process id/);
+    expect(bad.stderr).toMatch(/--pid expects a process id/);
   });
 });
 
@@ -102,8 +102,8 @@ describe.runIf(built)("the installed CLI (needs `npm run build`)", () => {
     expect(doc.variables[0].source.actor).toMatchObject({ pid: doc.subject.pid, comm: "bash" });
   });
 
-  it("reports a real permission failure as an issue and goes on", async () => {
-    const { stdout } = await exec(
+  it("reports a real permission failure as an issue, and a subject with nothing readable exits 2", async () => {
+    const failed = await exec(
       "setpriv",
       [
         "--reuid=65534",
@@ -118,8 +118,18 @@ describe.runIf(built)("the installed CLI (needs `npm run build`)", () => {
         "json",
       ],
       { cwd: new URL("../..", import.meta.url).pathname },
+    ).then(
+      () => {
+        throw new Error("expected exit 2");
+      },
+      (e: { code: number; stdout: string; stderr: string }) => e,
     );
-    const doc = single(stdout);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr.trim().split("\n")).toHaveLength(1);
+    expect(failed.stderr).toMatch(
+      /^envtrace: nothing of sleep \(pid \d+\) could be read: .*permission denied; run as root/,
+    );
+    const doc = single(failed.stdout);
     expect(doc.subject).toMatchObject({ pid: sleepPid, comm: "sleep" });
     expect(doc.variables).toEqual([]);
     expect(doc.issues.map((i: { code: string; subject: string }) => [i.subject, i.code])).toContainEqual([

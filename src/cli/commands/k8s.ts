@@ -4,7 +4,7 @@ import { explainIndex, indexFiles, type K8sExplainOutput } from "../../k8s/expla
 import { fetchLive } from "../../k8s/live.js";
 import { explainSubject } from "../../report/build.js";
 import { EnvtraceError } from "../errors.js";
-import type { CliIo } from "../io.js";
+import { type CliIo, cliOutput } from "../io.js";
 import { addOutputOptions, report } from "../output.js";
 import type { CliCommand } from "./command.js";
 
@@ -51,7 +51,7 @@ export const k8sCommand: CliCommand = {
       )
       .option("--reveal", "show secret values in clear (the output says so); Secret data is never shown")
       .exitOverride()
-      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+      .configureOutput(cliOutput(io));
     k8s.addCommand(
       addOutputOptions(explain).action(async (o) => {
         const files: string[] = o.filename ?? [];
