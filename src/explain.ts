@@ -5,7 +5,7 @@
 
 import { attributeChain, createResolverContext } from "./attribution/engine.js";
 import { resolvers as defaultResolvers } from "./attribution/index.js";
-import type { Resolver, ResolverContext } from "./attribution/resolver.js";
+import type { Resolver, ResolverContext, TracedRun } from "./attribution/resolver.js";
 import { maskResult } from "./detect/mask.js";
 import type { CollectionIssue, DisplayValue, ExplainResult, ProcessSnapshot } from "./model/index.js";
 import { createHostFs, type HostFs } from "./snapshot/host-fs.js";
@@ -36,6 +36,11 @@ export class ExplainSession {
     this.reader = new ProcReader(this.fs);
     this.resolvers = opts.resolvers ?? defaultResolvers;
     this.ctx = createResolverContext({ fs: this.fs, trace: opts.trace ?? false, issues: this.issues });
+  }
+
+  /** The shells `--trace` ran so far in this session (each executed the user's startup files). */
+  traced(): TracedRun[] {
+    return [...this.ctx.traced];
   }
 
   /**

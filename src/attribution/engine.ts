@@ -191,6 +191,7 @@ export function createResolverContext(opts: {
   return {
     fs: opts.fs,
     trace: opts.trace ?? false,
+    traced: [],
     memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
       let p = memo.get(key) as Promise<T> | undefined;
       if (!p) {

@@ -56,10 +56,19 @@ export interface StaticCandidate {
   mechanism?: string;
 }
 
+/** One run of a user's shell under `--trace`: it executed their startup files. */
+export interface TracedRun {
+  shell: string;
+  argv: string[];
+  home: string;
+}
+
 export interface ResolverContext {
   readonly fs: HostFs;
   /** Opt-in: resolvers may run the user's shell to trace startup files (`--trace`). */
   readonly trace: boolean;
+  /** Every shell `--trace` really ran (program, arguments, HOME), so that the output can say so. */
+  readonly traced: TracedRun[];
   /** Memoises work shared across subjects in one run (e.g. startup-file analysis per shell, mode, HOME). */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
   report(issue: CollectionIssue): void;

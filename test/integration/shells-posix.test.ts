@@ -14,7 +14,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExplainSession } from "../../src/explain.js";
 import { resultJson } from "../../src/report/json.js";
+import { runCli } from "../helpers/cli.js";
 import { killAll, startProcess, waitForDescendant } from "../helpers/processes.js";
+import { single } from "../helpers/report.js";
 
 function have(prog: string): boolean {
   try {
@@ -327,6 +329,22 @@ describe("--trace", () => {
     const traced = (await explainJson(pid, true)).variables.find((x) => x.key === "BCOND")!;
     expect(traced.source).toMatchObject({ file: `${h}/.bash_profile`, line: 1, confidence: "certain" });
     expect(traced.source.evidence.join(" ")).toMatch(/--trace/);
+  });
+
+  it("the CLI says that --trace ran the shell, on stderr and in the report (it executed the user's files)", async () => {
+    const h = home("bash-trace-cli", { ".bash_profile": "export BANNER_TEST=1\n" });
+    const child = startProcess("bash", ["-l", "-c", KEEP], { env: { PATH: BASE_PATH, HOME: h }, cwd: h });
+    const pid = await waitForDescendant(child.pid!, "sleep");
+    const r = await runCli(["explain", "--pid", String(pid), "--trace", "-o", "json"]);
+    expect(r.stderr).toMatch(
+      new RegExp(`^envtrace: --trace ran \`bash [^\`]*\` with HOME=${h}: it executed`, "m"),
+    );
+    const doc = single(r.stdout);
+    expect(doc.details.traced).toBe(true);
+    expect(doc.details.traceRuns[0]).toMatchObject({ shell: "bash", home: h });
+    const plain = await runCli(["explain", "--pid", String(pid), "-o", "json"]);
+    expect(plain.stderr).toBe("");
+    expect(single(plain.stdout).details.traced).toBeUndefined();
   });
 });
 

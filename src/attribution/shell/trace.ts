@@ -134,6 +134,7 @@ async function runTrace(
   }
   const ps4 = TRACE_PS4[shell];
   if (ps4) childEnv.PS4 = ps4;
+  ctx.traced.push({ shell, argv: [...cmd.argv], home: childEnv.HOME ?? "/" });
   const result = await new Promise<{ stdout: Buffer; stderr: string; timedOut: boolean; error?: string }>(
     (resolve) => {
       const [prog, ...args] = cmd.argv;

@@ -1,4 +1,5 @@
 import { Option } from "commander";
+import type { TracedRun } from "../../attribution/resolver.js";
 import { defaultSubject, ExplainSession } from "../../explain.js";
 import type { DisplayValue, ExplainResult } from "../../model/index.js";
 import { explainSubject } from "../../report/build.js";
@@ -27,14 +28,17 @@ export const explainCommand: CliCommand = {
         new Option("--root <dir>", "inspect a host filesystem mounted at DIR (default /)").hideHelp(),
       );
     return addOutputOptions(cmd).action(async (keys: string[], o) => {
-      const emit = async (result: ExplainResult<DisplayValue>) => {
+      const emit = async (result: ExplainResult<DisplayValue>, traced: TracedRun[] = []) => {
         const have = new Set(result.variables.map((v) => v.key));
-        await report(ctx, "explain", o, [
-          explainSubject(
-            result,
-            keys.filter((k) => !have.has(k)),
-          ),
-        ]);
+        const subject = explainSubject(
+          result,
+          keys.filter((k) => !have.has(k)),
+        );
+        if (o.trace) {
+          subject.details.traced = true;
+          subject.details.traceRuns = traced;
+        }
+        await report(ctx, "explain", o, [subject]);
       };
       // Inside a Kubernetes pod, explaining ourselves joins our Pod's spec with our real environment.
       // The Kubernetes client is loaded only there.
@@ -58,7 +62,14 @@ export const explainCommand: CliCommand = {
       if (result.variables.length === 0 && !result.subject.comm) {
         throw new EnvtraceError("NO_SUCH_PROCESS", { pid: envPid });
       }
-      await emit(result);
+      // --trace executed the user's files: say so on stderr and in the report, whatever the format.
+      const traced = session.traced();
+      for (const t of traced) {
+        io.stderr.write(
+          `envtrace: --trace ran \`${t.argv.join(" ")}\` with HOME=${t.home}: it executed your startup files\n`,
+        );
+      }
+      await emit(result, traced);
     });
   },
 };
