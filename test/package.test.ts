@@ -27,7 +27,9 @@ describe("the published package", () => {
       expect(files, f).toContain(f);
     expect(files).toContain("schema/report.v2.schema.json");
     const unwanted = files.filter((f) =>
-      /(^|\/)(test|tests|fixtures|__tests__)\/|\.test\.|\.map$|^src\/|fixture-case|^bench\/|^scripts\//.test(f),
+      /(^|\/)(test|tests|fixtures|__tests__)\/|\.test\.|\.map$|^src\/|fixture-case|^bench\/|^scripts\//.test(
+        f,
+      ),
     );
     expect(unwanted).toEqual([]);
   });
@@ -37,7 +39,9 @@ describe("the published package", () => {
     expect(pkg.scripts.prepack).toMatch(/build/);
     expect(pkg.engines.node).toBe("^20.19 || ^22.12 || >=24");
     expect(pkg.license).toBe("Apache-2.0");
-    expect(readFileSync(new URL("../LICENSE", import.meta.url), "utf8")).toMatch(/Apache License\s+Version 2\.0/);
+    expect(readFileSync(new URL("../LICENSE", import.meta.url), "utf8")).toMatch(
+      /Apache License\s+Version 2\.0/,
+    );
   });
 
   it("reports the package's version", () => {

@@ -176,7 +176,9 @@ export function permissionHint(): string {
       .find((l) => l.split(" ")[4] === "/proc");
     if (procMount && /hidepid=(?:[12]|invisible|noaccess)/.test(procMount))
       why.push("/proc is mounted with hidepid (remount without it, or join its gid= group)");
-    return why.length > 0 ? why.join("; ") : "refused although running as root (a security module such as AppArmor?)";
+    return why.length > 0
+      ? why.join("; ")
+      : "refused although running as root (a security module such as AppArmor?)";
   })();
   return permissionHintMemo;
 }
