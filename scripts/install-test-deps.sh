@@ -20,6 +20,7 @@ have script || need="$need bsdutils"
 have unshare || need="$need util-linux"
 have go || need="$need golang-go"
 have readelf || need="$need binutils"
+[ -x /usr/bin/time ] || need="$need time"
 have xmllint || need="$need libxml2-utils"
 # Features that test against further real programs (rsyslog, chromium, …) add them here.
 for extra in ${ENVTRACE_EXTRA_DEBS:-}; do need="$need $extra"; done

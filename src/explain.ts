@@ -5,6 +5,7 @@
 
 import { attributeChain, createResolverContext } from "./attribution/engine.js";
 import { resolvers as defaultResolvers } from "./attribution/index.js";
+import { isShellProgram } from "./attribution/programs.js";
 import type { Resolver, ResolverContext, TracedRun } from "./attribution/resolver.js";
 import { maskResult } from "./detect/mask.js";
 import type { CollectionIssue, DisplayValue, ExplainResult, ProcessSnapshot } from "./model/index.js";
@@ -87,24 +88,63 @@ export async function explainProcess(
   return new ExplainSession(opts).explain(pid);
 }
 
-const WRAPPERS = new Set(["node", "nodejs", "npm", "npx", "npm exec", "pnpm", "yarn", "tsx"]);
+/** The programs that run envtrace itself (npx → npm → sh -c → node). */
+const NODE_WRAPPERS = new Set(["node", "nodejs", "npm", "npx", "npm exec", "pnpm", "yarn", "tsx"]);
+
+/**
+ * Programs between the user's shell and the command they run that only pass the environment on (or
+ * adjust it): the default subject walks past them.
+ */
+const COMMAND_WRAPPERS = new Set([
+  "time",
+  "timeout",
+  "env",
+  "nice",
+  "ionice",
+  "nohup",
+  "stdbuf",
+  "setsid",
+  "chrt",
+  "taskset",
+  "sudo",
+  "doas",
+  "su",
+  "runuser",
+  "setpriv",
+  "script",
+  "strace",
+  "ltrace",
+  "flock",
+  "watch",
+  "xargs",
+  "screen",
+  "SCREEN",
+  "tmux: server",
+]);
+
+function names(p: ProcessSnapshot): string[] {
+  const exe = (p.info.exe?.split("/").pop() ?? "").replace(/^-/, "");
+  const a0 = (p.info.cmdline[0] ?? "").split("/").pop()?.replace(/^-/, "") ?? "";
+  return [exe, a0, p.info.comm].filter(Boolean);
+}
 
 function isWrapper(p: ProcessSnapshot, parent: ProcessSnapshot | undefined): boolean {
-  const name = (p.info.exe?.split("/").pop() ?? p.info.comm).replace(/^-/, "");
-  if (WRAPPERS.has(name) || WRAPPERS.has(p.info.comm)) return true;
-  // npm runs bins through `sh -c`; such a shell is part of the wrapper only when npm/node started it.
-  const a0 = (p.info.cmdline[0] ?? "").split("/").pop();
-  return (
-    (a0 === "sh" || p.info.comm === "sh") &&
-    p.info.cmdline[1] === "-c" &&
-    !!parent &&
-    isWrapper(parent, undefined)
-  );
+  const n = names(p);
+  if (n.some((x) => NODE_WRAPPERS.has(x) || COMMAND_WRAPPERS.has(x))) return true;
+  // A shell that only runs a command string is part of the wrapper that started it: `sh -c` from npm, the
+  // user's shell under `su -c`, `sudo sh -c`, `script -c`. A `bash -c` started by any other program is a
+  // user's shell.
+  const runsString = p.info.cmdline.slice(1).some((a) => a === "-c" || /^-[a-z]*c[a-z]*$/.test(a));
+  if (!parent || !runsString || !n.some((x) => isShellProgram(x))) return false;
+  const pn = names(parent);
+  if (pn.some((x) => COMMAND_WRAPPERS.has(x))) return true;
+  return n.includes("sh") && pn.some((x) => NODE_WRAPPERS.has(x));
 }
 
 /**
- * The default subject: the process that invoked envtrace, walking past npx/npm/node wrappers. Returns the
- * subject (usually the user's shell) and the process whose exec-time environment is what it exported.
+ * The default subject: the process that invoked envtrace, walking past wrappers (npx/npm/node, `time`,
+ * `timeout`, `env`, `nice`, `nohup`, `sudo`, `su -c`, `script`, `strace`, …). Returns the subject (usually
+ * the user's shell) and the process whose exec-time environment is what it exported.
  */
 export async function defaultSubject(
   reader: ProcReader,

@@ -97,9 +97,33 @@ describe.runIf(built)("the installed CLI (needs `npm run build`)", () => {
     );
     const doc = single(stdout);
     expect(doc.subject.comm).toBe("bash");
-    expect(doc.envPid).not.toBe(doc.subject.pid);
+    expect(doc.subject.envPid).toBeGreaterThan(0);
+    expect(doc.subject.envPid).not.toBe(doc.subject.pid);
     expect(doc.variables).toHaveLength(1);
     expect(doc.variables[0].source.actor).toMatchObject({ pid: doc.subject.pid, comm: "bash" });
+  });
+
+  it("walks past every wrapper to the shell: time, timeout, env, nice, nohup, sudo, su -c, strace, script", async () => {
+    const cli = "node bin/envtrace.js explain FROM_BASH -o json";
+    const wrapped = [
+      `/usr/bin/time -o /dev/null ${cli}`,
+      `timeout 60 env EXTRA=1 nice -n 1 ${cli}`,
+      `nohup ${cli} 2>/dev/null`,
+      `sudo -E ${cli}`,
+      `su -p -c '${cli}' root`,
+      `strace -f -qq -o /dev/null ${cli}`,
+      `script -qec '${cli}' /dev/null | tr -d '\\r'`,
+    ];
+    for (const w of wrapped) {
+      // `echo $$` first: the pid of the bash that runs the wrapped command.
+      const { stdout } = await exec("bash", ["-c", `export FROM_BASH=yes; echo $$; ${w}; :`], {
+        cwd: new URL("../..", import.meta.url).pathname,
+        env: { ...process.env, NO_COLOR: "1" },
+      });
+      const [pid, ...rest] = stdout.split("\n");
+      const doc = single(rest.join("\n"));
+      expect(doc.subject, w).toMatchObject({ pid: Number(pid), comm: "bash" });
+    }
   });
 
   it("reports a real permission failure as an issue, and a subject with nothing readable exits 2", async () => {

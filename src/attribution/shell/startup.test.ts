@@ -52,6 +52,10 @@ describe("detectShellMode", () => {
       login: false,
       interactive: false,
     });
+    expect(detectShellMode(proc(["bash", "script.sh"], "/usr/bin/bash")).script).toBe("script.sh");
+    // A script on a file descriptor is the shell's alone: not analysed (reading it would steal it).
+    expect(detectShellMode(proc(["bash", "/dev/fd/3"], "/usr/bin/bash")).script).toBeUndefined();
+    expect(detectShellMode(proc(["bash", "/proc/self/fd/63"], "/usr/bin/bash")).script).toBeUndefined();
     expect(detectShellMode(proc(["bash"], "/usr/bin/bash", 0)).interactive).toBe(false);
     expect(detectShellMode(proc(["bash"], "/usr/bin/bash", 34816)).interactive).toBe(true);
     expect(detectShellMode(proc(["zsh", "-o", "login"], "/usr/bin/zsh")).login).toBe(true);

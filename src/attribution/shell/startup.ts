@@ -164,6 +164,12 @@ export function shellOf(p: ProcessSnapshot | null): ShellId | null {
 }
 
 /**
+ * A script read from a file descriptor (`bash /dev/fd/3`, `bash <(…)`): only that process can read it, and
+ * reading its pipe from outside would steal the script from the shell. It is not analysed, and not an issue.
+ */
+const FD_SCRIPT = /^\/(?:dev\/fd|proc\/(?:self|\d+)\/fd)\/\d+$/;
+
+/**
  * The startup mode of a shell process, from its argv and its controlling terminal: login from `-` in
  * argv[0], `-l`, `--login` (zsh also `-o login`); interactive from `-i`, or no `-c` and no script argument
  * with a tty (`ttyNr != 0`). Also `--norc`/`--noprofile`/`--rcfile`/`--posix` for bash and `-f` for zsh.
@@ -231,7 +237,9 @@ export function detectShellMode(p: ProcessSnapshot, shell: ShellId | null = shel
   if (command) {
     mode.command = true;
     if (argv[i] !== undefined) mode.commandString = argv[i]!;
-  } else if (script) mode.script = argv[i]!;
+  } else if (script && !FD_SCRIPT.test(argv[i]!)) {
+    mode.script = argv[i]!;
+  }
   return mode;
 }
 
