@@ -9,6 +9,7 @@ const loaders: Record<Format, () => Promise<Reporter>> = {
   text: async () => (await import("./text.js")).textReporter,
   json: async () => (await import("./json.js")).jsonReporter,
   jsonl: async () => (await import("./jsonl.js")).jsonlReporter,
+  sarif: async () => (await import("./sarif.js")).sarifReporter,
 };
 
 export async function reporterFor(format: Format): Promise<Reporter> {
