@@ -298,6 +298,39 @@ describe("exec chain", () => {
   });
 });
 
+describe("zsh syntax the bash grammar cannot read", () => {
+  it("costs one statement, not the rest of the file (Debian's stock /etc/zsh/zshrc included)", async () => {
+    const h = home("zsh-syntax", {
+      ".zshrc": [
+        "export BEFORE=1",
+        "if [[ -n ${(M)path:#/usr/*} ]]; then",
+        "  typeset -gx ZFLAG=1",
+        "fi",
+        "print -r -- ${(j: :)${(s:/:)PWD}}",
+        "export AFTER=2",
+        "typeset -gx TYPESET_G=3",
+        "",
+      ].join("\n"),
+    });
+    const r = await runCli(["shell", "--shell", "zsh", "--interactive", "--home", h, "-o", "json"]);
+    const doc = single(r.stdout);
+    const at = (k: string) => doc.variables.find((v: { key: string }) => v.key === k)?.source;
+    expect(at("BEFORE")).toMatchObject({ file: `${h}/.zshrc`, line: 1 });
+    expect(at("AFTER")).toMatchObject({ file: `${h}/.zshrc`, line: 6, confidence: "certain" });
+    expect(at("TYPESET_G")).toMatchObject({ file: `${h}/.zshrc`, line: 7 });
+    const parse = doc.issues.filter((i: { code: string }) => i.code === "PARSE");
+    expect(parse.map((i: { subject: string }) => i.subject)).toContain(`${h}/.zshrc:2`);
+    expect(parse.filter((i: { subject: string }) => i.subject.startsWith(h))).toHaveLength(1);
+    // The real zsh agrees on what the file exports after the unreadable statement.
+    const real = execFileSync("zsh", ["-i", "-c", "echo $BEFORE $AFTER $TYPESET_G"], {
+      env: { HOME: h, PATH: BASE_PATH, TERM: "dumb" },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    expect(real.trim().split("\n").pop()).toBe("1 2 3");
+  });
+});
+
 describe("--trace", () => {
   it("confirms static answers by running the shell (zsh: file:line from PS4)", async () => {
     const h = home("zsh-trace", {

@@ -28,6 +28,7 @@ import { Language, type Node, Parser, type Tree } from "web-tree-sitter";
 import type { CollectionIssue, FileLocation, PathSegment } from "../../model/index.js";
 import { issueFromError, TooLargeError } from "../../snapshot/host-fs.js";
 import type { ResolverContext } from "../resolver.js";
+import { splitStatements } from "./chunks.js";
 import { analyzeFishStartup } from "./fish/analyze.js";
 import { type PlanStep, startupPlan } from "./startup.js";
 import type { ShellAnalysis, ShellAnalysisRequest, ShellAssignment, ShellId, ShellMode } from "./types.js";
@@ -176,6 +177,8 @@ class Simulation {
   private readonly trees: Tree[] = [];
   private readonly stats = new Map<string, Promise<Stats | null>>();
   private readonly parsed = new Map<string, Tree | null>();
+  /** PARSE issues reported per file (at most MAX_PARSE_ISSUES_PER_FILE). */
+  private readonly parseIssues = new Map<string, number>();
   private readonly sourceStack: string[] = [];
   private readonly callStack: string[] = [];
   private allexport = false;
@@ -406,8 +409,9 @@ class Simulation {
     return path.posix.resolve(home, p);
   }
 
-  private parse(file: string, text: string): Tree | null {
-    if (this.parsed.has(file)) return this.parsed.get(file) ?? null;
+  private parse(file: string, text: string, opts: { key?: string; report?: boolean } = {}): Tree | null {
+    const memoKey = opts.key ?? file;
+    if (this.parsed.has(memoKey)) return this.parsed.get(memoKey) ?? null;
     let tree: Tree | null = treeCache.get(text) ?? null;
     if (tree) {
       // Most recently used last.
@@ -432,17 +436,38 @@ class Simulation {
       this.trees.push(tree);
       treesInUse.set(tree, (treesInUse.get(tree) ?? 0) + 1);
     }
-    if (tree?.rootNode.hasError) this.reportParseErrors(file, tree.rootNode);
-    this.parsed.set(file, tree);
+    if (tree?.rootNode.hasError && opts.report !== false) this.reportParseErrors(file, tree.rootNode);
+    this.parsed.set(memoKey, tree);
     return tree;
   }
 
+  /**
+   * The statements of a file to simulate. A file the grammar cannot read whole (zsh syntax, a typo) is
+   * parsed again statement by statement, so one unreadable construct costs one statement, not the rest of
+   * the file; each statement that still fails is reported at its own line.
+   */
+  private statementsOf(file: string, text: string, tree: Tree): Array<ReadonlyArray<Node | null>> {
+    if (!tree.rootNode.hasError) return [tree.rootNode.children];
+    const out: Array<ReadonlyArray<Node | null>> = [];
+    for (const chunk of splitStatements(text)) {
+      // Blank lines in front keep every row (and so every file:line) where it is in the file.
+      const t = this.parse(file, "\n".repeat(chunk.line) + chunk.text, {
+        key: `${file}\0${chunk.line}`,
+        report: false,
+      });
+      if (!t) continue;
+      if (t.rootNode.hasError) this.reportParseErrors(file, t.rootNode);
+      out.push(t.rootNode.children);
+    }
+    return out;
+  }
+
   private reportParseErrors(file: string, root: Node): void {
-    let n = 0;
     const visit = (node: Node) => {
+      const n = this.parseIssues.get(file) ?? 0;
       if (n >= MAX_PARSE_ISSUES_PER_FILE) return;
       if (node.isError || node.isMissing) {
-        n++;
+        this.parseIssues.set(file, n + 1);
         // An ERROR node often starts with good statements; point at the first piece that is not one.
         const bad = node.isError ? node.children.find((c) => !!c && !STATEMENTS.has(c.type)) : null;
         const row = (bad ?? node).startPosition.row;
@@ -450,10 +475,10 @@ class Simulation {
           subject: `${file}:${row + 1}`,
           code: "PARSE",
           detail: node.isMissing
-            ? `syntax error: missing ${node.type}; the rest of the file was analysed as far as possible`
+            ? `syntax error: missing ${node.type}; this statement was skipped, the rest of the file analysed`
             : this.shell === "zsh"
-              ? "zsh syntax the bash grammar cannot read (or a syntax error); the rest was analysed as far as possible"
-              : "syntax error; the rest of the file was analysed as far as possible",
+              ? "zsh syntax the bash grammar cannot read (or a syntax error); this statement was skipped, the rest of the file analysed"
+              : "syntax error; this statement was skipped, the rest of the file analysed",
         });
         return;
       }
@@ -515,8 +540,9 @@ class Simulation {
       });
     }
     if (!this.files.includes(file)) this.files.push(file);
-    const tree = this.parse(file, text);
+    const tree = this.parse(file, text, { report: false });
     if (!tree) return "normal";
+    const statements = this.statementsOf(file, text, tree);
     this.sourceStack.push(file);
     const ctx: Ctx = {
       file,
@@ -524,7 +550,11 @@ class Simulation {
       frame: { tainted: false, isFunction: false },
     };
     try {
-      const flow = await this.block(tree.rootNode.children, ctx);
+      let flow: Flow = "normal";
+      for (const nodes of statements) {
+        flow = await this.block(nodes, ctx);
+        if (flow !== "normal") break;
+      }
       // An unconditional `exit` ends the shell: no later startup file runs.
       if (flow === "exit") this.stopped = true;
       return flow === "exit" ? "exit" : "normal";
