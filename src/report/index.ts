@@ -10,6 +10,7 @@ const loaders: Record<Format, () => Promise<Reporter>> = {
   json: async () => (await import("./json.js")).jsonReporter,
   jsonl: async () => (await import("./jsonl.js")).jsonlReporter,
   sarif: async () => (await import("./sarif.js")).sarifReporter,
+  junit: async () => (await import("./junit.js")).junitReporter,
 };
 
 export async function reporterFor(format: Format): Promise<Reporter> {
