@@ -90,7 +90,10 @@ export interface Attribution {
   mechanism?: string;
   location?: Location;
   actor?: Actor;
+  /** When the value was set, as well as it is known (the primary of {@link times}). */
   time?: TimeInfo;
+  /** Every time known about this source, each labelled (a shell's start and its startup file's mtime). */
+  times?: TimeInfo[];
   confidence: Confidence;
   evidence: string[];
   /** Other places that could have produced the value (static search without a live actor). */

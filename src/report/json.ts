@@ -46,6 +46,7 @@ export function sourceJson(a: Attribution): Record<string, unknown> {
   }
   out.confidence = a.confidence;
   if (a.time) out.time = a.time;
+  if (a.times && a.times.length > 0) out.times = a.times;
   out.evidence = a.evidence;
   if (a.candidates && a.candidates.length > 0) out.candidates = a.candidates;
   return out;

@@ -8,7 +8,7 @@
  * Needs: bash zsh dash busybox (scripts/install-test-deps.sh installs them).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -148,6 +148,17 @@ describe("bash", () => {
     // first readable: .bash_profile exists, so neither .bash_login nor .profile ran; login: no .bashrc.
     expect(vars.has("NOT_READ")).toBe(false);
     expect(vars.has("RC_VAR")).toBe(false);
+  });
+
+  it("says when: the shell's start (primary) and the startup file's mtime, each labelled", () => {
+    const src = vars.get("FROM_SOURCED")!.source as {
+      time: { what: string };
+      times: Array<{ at: string; what: string }>;
+    };
+    expect(src.time.what).toBe("process-start");
+    expect(src.times.map((t) => t.what)).toEqual(["process-start", "file-mtime"]);
+    const mtime = statSync(`${h}/.bash_common`).mtime.toISOString();
+    expect(src.times[1]!.at).toBe(mtime);
   });
 
   it("gives PATH one file:line per segment and masks secrets", () => {

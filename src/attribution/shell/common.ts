@@ -4,7 +4,7 @@
  * chains. Evidence strings name files, lines and mechanisms, never values.
  */
 import { posix } from "node:path";
-import type { Attribution, FileLocation } from "../../model/index.js";
+import type { Attribution, FileLocation, TimeInfo } from "../../model/index.js";
 import type { ResolveRequest, ResolverAnswer, ResolverContext, StaticCandidate } from "../resolver.js";
 import { analyzeStartup, commandLabel, isPathLike } from "./analyze.js";
 import { detectShellMode, modeLabel, shellOf } from "./startup.js";
@@ -90,8 +90,10 @@ export async function resolveShellKeys(
       (ans.attribution.location.file === mode.script ||
         ans.attribution.location.file === commandLabel(shell));
     const refined = trace && !fromRun ? refineWithTrace(key, entry.value, ans, trace, mechanism) : ans;
-    if (refined) out.set(key, refined);
-    else if (SELF_SET_BY[shell].includes(key) && SELF_SET[key]) {
+    if (refined) {
+      await addTimes(refined, req, ctx);
+      out.set(key, refined);
+    } else if (SELF_SET_BY[shell].includes(key) && SELF_SET[key]) {
       out.set(key, {
         attribution: {
           kind: "shell",
@@ -103,6 +105,31 @@ export async function resolveShellKeys(
     }
   }
   return out;
+}
+
+/**
+ * "When": the shell's start (when it ran the file) and the file's modification time (when the line was
+ * last written), each labelled. The shell's start is the primary time.
+ */
+async function addTimes(ans: ResolverAnswer, req: ResolveRequest, ctx: ResolverContext): Promise<void> {
+  const times: TimeInfo[] = [];
+  const started = req.actor?.info.startTime;
+  if (started) times.push({ at: started, what: "process-start" });
+  const loc = ans.attribution.location;
+  if (loc && "file" in loc && !("resource" in loc) && loc.file.startsWith("/")) {
+    const file = loc.file;
+    const mtime = await ctx.memo(`mtime\0${file}`, async () => {
+      try {
+        return (await ctx.fs.stat(file)).mtime.toISOString();
+      } catch {
+        return undefined;
+      }
+    });
+    if (mtime) times.push({ at: mtime, what: "file-mtime" });
+  }
+  if (times.length === 0) return;
+  ans.attribution.time ??= times[0]!;
+  ans.attribution.times = times;
 }
 
 /** A relative script name is resolved against the actor's working directory (`/proc/PID/cwd`). */
