@@ -18,6 +18,7 @@ import { answer, isProgram, loc } from "./lib/common.js";
 import { parseSystemdEnvFile } from "./lib/envfile.js";
 import { listDir, readText, resolveLink, where } from "./lib/host.js";
 import { type PasswdEntry, userByName, userByUid } from "./lib/passwd.js";
+import { showEnvironment } from "./lib/show-environment.js";
 import {
   type CgroupUnit,
   parseEnvironmentDirective,
@@ -204,6 +205,27 @@ async function managerDefaults(ctx: ResolverContext, user: boolean): Promise<Con
   return out;
 }
 
+/**
+ * The system manager's environment block (`systemctl show-environment`): variables someone put there with
+ * `systemctl set-environment` or `import-environment`. Asked only on the live host when systemd runs as
+ * PID 1; once per run. Values set there that a unit file does not set are attributed to it.
+ */
+async function managerEnvironment(ctx: ResolverContext): Promise<Contribution[]> {
+  const block = await ctx.memo("systemd-show-environment", async () => {
+    if (ctx.fs.root !== "/" || !(await ctx.fs.stat("/run/systemd/system").catch(() => undefined)))
+      return undefined;
+    return showEnvironment();
+  });
+  return [...(block ?? new Map<string, string>())].map(([key, value]) => ({
+    key,
+    value,
+    mechanism: "manager-environment",
+    evidence:
+      "in the service manager's environment (`systemctl show-environment`): put there by `systemctl set-environment` or `import-environment`",
+    exact: true,
+  }));
+}
+
 async function environmentD(ctx: ResolverContext, home: string): Promise<Contribution[]> {
   const byName = new Map<string, string>();
   for (const dir of environmentDDirs(home)) {
@@ -286,8 +308,9 @@ async function buildModel(ctx: ResolverContext, unit: CgroupUnit): Promise<UnitM
     if (serviceUser) model.serviceUser = serviceUser;
     const spec = unitSpecifiers(unit.unit, serviceUser, !userManager);
     const c = model.contributions;
-    // 1. manager defaults
+    // 1. manager defaults, then the manager's own environment (set-environment, import-environment)
     c.push(...(await managerDefaults(ctx, !!userManager)));
+    if (!userManager) c.push(...(await managerEnvironment(ctx)));
     if (userManager) c.push(...(await environmentD(ctx, userManager.home)));
     // 2. manager-defined
     if (serviceUser && (userName || userManager)) {

@@ -151,7 +151,7 @@ describe("bash", () => {
   });
 
   it("says when: the shell's start (primary) and the startup file's mtime, each labelled", () => {
-    const src = vars.get("FROM_SOURCED")!.source as {
+    const src = vars.get("FROM_SOURCED")!.source as unknown as {
       time: { what: string };
       times: Array<{ at: string; what: string }>;
     };
