@@ -195,7 +195,7 @@ function secretEntries(): RuleMeta[] {
       title: "A credential in an environment variable",
       shortDescription:
         "An environment variable holds a credential (a secret rule matched its name and value)",
-      fullDescription: `A secret rule (tokens with known formats, private keys, URLs with passwords, credential-bearing names; the list is in the help) matched the variable. The value is masked in every output; the finding names the key, the rule (messageId secret.<rule>) and who set it.`,
+      fullDescription: `A secret rule (tokens with known formats, private keys, URLs with passwords, credential-bearing names; every rule is listed in docs/rules.md) matched the variable. The value is masked in every output; the finding names the key, the rule (messageId secret.<rule>) and who set it.`,
       helpUri: docsUri(file),
       defaultSeverity: "high",
       tags: ["security", "secret", "credential"],
