@@ -410,6 +410,18 @@ describe.skipIf(!ready)("containers (real podman, runc and Engine API)", () => {
     }
   });
 
+  it("envtrace container NAME without an engine finds the name in podman's storage (containers.json)", async () => {
+    const name = sh("podman", ["inspect", "-f", "{{.Name}}", state.podmanId]);
+    // No CONTAINER_HOST/DOCKER_HOST: the engine is not asked (the test's service listens elsewhere).
+    const r = await cli(["container", name, "--format", "json"], {});
+    const doc = single(r.out);
+    expect(doc.subject.name).toContain(name);
+    expect(doc.variables.find((x: { key: string }) => x.key === "RUN_A").source).toMatchObject({
+      kind: "container-run",
+    });
+    expect(r.out).not.toContain(SECRET);
+  });
+
   it("a bare runc run: explain --pid and envtrace container read the bundle (runc state → config.json)", async () => {
     const st = JSON.parse(sh("runc", ["state", state.runcId]));
     const r = await cli(["explain", "--pid", String(st.pid), "--format", "json"]);

@@ -9,11 +9,18 @@
 import type { ResolveRequest, ResolverContext } from "../../attribution/resolver.js";
 import type { CollectionIssue, ProcessSnapshot } from "../../model/index.js";
 import type { HostFs } from "../host-fs.js";
-import { type BundleInfo, findBundle, listRuntimeContainers } from "./bundle.js";
+import {
+  type BundleInfo,
+  CONTAINERD_TASK_ROOT,
+  findBundle,
+  listRuntimeContainers,
+  podmanGraphroots,
+  readRegularText,
+} from "./bundle.js";
 import { containerBoundary, containerFromCgroup, runtimeArgs } from "./detect.js";
 import { type DockerContainer, EngineClient, type EngineEndpoint, engineEndpoints } from "./engine-api.js";
 import { splitEnvList } from "./oci.js";
-import { storedContainer, storedImage } from "./podman-storage.js";
+import { storedContainer, storedContainersNamed, storedImage } from "./podman-storage.js";
 
 export interface EnvStep {
   key: string;
@@ -278,7 +285,10 @@ export async function collectContainerFacts(
   let id = facts?.id ?? ref;
   if (!facts && !/^[0-9a-f]{64}$/.test(ref)) {
     const known = await listRuntimeContainers(opts.fs);
-    const match = known.filter((k) => k.id === ref || (/^[0-9a-f]{3,63}$/.test(ref) && k.id.startsWith(ref)));
+    let match = known.filter((k) => k.id === ref || (/^[0-9a-f]{3,63}$/.test(ref) && k.id.startsWith(ref)));
+    // Without an engine, names are on disk too: podman's containers.json, containerd's task annotations.
+    if (match.length === 0)
+      match = (await containersNamed(opts.fs, ref, issues)).map((cid) => ({ id: cid, via: "runc" as const }));
     if (match.length === 1) id = match[0]!.id;
     else if (match.length > 1) {
       issues.push({
@@ -309,6 +319,35 @@ export async function collectContainerFacts(
     if (facts.envFrom === "oci-config") await addPodmanStorage(opts.fs, facts, issues);
   }
   return facts;
+}
+
+/**
+ * Container ids whose name is `name`, from runtime state on disk: podman's `containers.json` (`names`) and
+ * containerd tasks' OCI annotations (`nerdctl/name`, CRI's `io.kubernetes.cri.container-name`).
+ */
+async function containersNamed(fs: HostFs, name: string, issues: CollectionIssue[]): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const root of await podmanGraphroots(fs)) {
+    for (const id of await storedContainersNamed(fs, root, name, issues)) ids.add(id);
+  }
+  const list = async (dir: string) => fs.readdir(dir).catch(() => [] as string[]);
+  for (const ns of await list(CONTAINERD_TASK_ROOT)) {
+    for (const id of await list(`${CONTAINERD_TASK_ROOT}/${ns}`)) {
+      const text = await readRegularText(
+        fs,
+        `${CONTAINERD_TASK_ROOT}/${ns}/${id}/config.json`,
+        4 << 20,
+      ).catch(() => undefined);
+      if (!text) continue;
+      try {
+        const a = (JSON.parse(text) as { annotations?: Record<string, unknown> }).annotations ?? {};
+        if (a["nerdctl/name"] === name || a["io.kubernetes.cri.container-name"] === name) ids.add(id);
+      } catch {
+        // a broken config.json is reported when the bundle itself is read
+      }
+    }
+  }
+  return [...ids];
 }
 
 /** Without an engine: name, created time and the image's Env/history from podman's storage, when there. */

@@ -59,6 +59,24 @@ export async function storedContainer(
   return undefined;
 }
 
+/** Ids of containers in podman's storage whose name (any of `names`) is `name`. */
+export async function storedContainersNamed(
+  fs: HostFs,
+  graphroot: string,
+  name: string,
+  issues: CollectionIssue[],
+): Promise<string[]> {
+  const list = await readJson(fs, `${graphroot}/overlay-containers/containers.json`, issues);
+  if (!Array.isArray(list)) return [];
+  const out: string[] = [];
+  for (const c of list) {
+    if (!c || typeof c !== "object") continue;
+    const r = c as { id?: unknown; names?: unknown };
+    if (typeof r.id === "string" && Array.isArray(r.names) && r.names.includes(name)) out.push(r.id);
+  }
+  return out;
+}
+
 /** The image's config (Env, history, created) from containers/storage, as the Engine API would give it. */
 export async function storedImage(
   fs: HostFs,
