@@ -32,7 +32,8 @@ describe("envtrace shell", () => {
   it("prints what the startup files export, with file:line, shadowed rows and segments; masks secrets", async () => {
     const { out } = await runShell(["--shell", "bash"]);
     expect(out).toMatch(/^bash \(login interactive\), HOME=\/home\/u/);
-    expect(out).toMatch(/EDITOR\s+vim\s+shell:bash\s+\/home\/u\/\.bash_profile:2\s+certain/);
+    // Under the subject's HOME, paths read as ~/…
+    expect(out).toMatch(/EDITOR\s+vim\s+shell:bash\s+~\/\.bash_profile:2\s+certain/);
     expect(out).toMatch(/shadowed\s+nano\s+shell:bash\s+\/etc\/profile:9/);
     expect(out).toMatch(/segment\s+\/opt\/tools\/bin\s+\/etc\/profile\.d\/20-tools\.sh:2/);
     expect(out).toMatch(/DB_PASSWORD\s+\*{8}/);

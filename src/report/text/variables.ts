@@ -41,7 +41,11 @@ export function variableLines(s: Subject, paint: Paint, o: VariablesLayout): str
   const maxValue = o.wide ? Number.POSITIVE_INFINITY : o.width ? Math.max(16, Math.floor(o.width / 4)) : 48;
   const maxWhere = o.wide || !o.width ? Number.POSITIVE_INFINITY : Math.max(24, Math.floor(o.width / 3));
   const cut = (x: string) => truncate(x, maxValue);
-  const cutWhere = (x: string) => truncateLeft(x, maxWhere);
+  // Paths under the subject's own HOME read better as ~/…; --wide keeps them whole and absolute.
+  const homeVar = vars.find((v) => v.key === "HOME")?.value ?? s.details.home;
+  const home = typeof homeVar === "string" && /^\/[^\0]+[^/]$/.test(homeVar) && !o.wide ? homeVar : undefined;
+  const tilde = (x: string) => (home ? x.split(`${home}/`).join("~/") : x);
+  const cutWhere = (x: string) => truncateLeft(tilde(x), maxWhere);
   const lines: string[] = [];
   if (s.kind === "shell-startup" && s.details.files)
     lines.push(
