@@ -88,3 +88,32 @@ describe("usage errors: one `envtrace:` line naming the input and the fix, exit 
     expect(execFileSync("ls", ["-a", dir], { encoding: "utf8" })).not.toMatch(/\.tmp/);
   });
 });
+
+describe("a file the user names must be one: one line, exit 2", () => {
+  it("host --binary DIR is refused (it was silently ignored)", async () => {
+    const r = await runCli(["host", "--go-version", "1.22", "--binary", dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^envtrace: --binary .*: not a regular file; name a program/);
+  });
+
+  it("go verify-modcache --gosum DIR or a missing go.sum says so (not a cache problem)", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "envtrace-mc-"));
+    try {
+      const asDir = await runCli(["go", "verify-modcache", "--gomodcache", cache, "--gosum", dir]);
+      expect(asDir.code).toBe(2);
+      expect(asDir.stderr).toMatch(/^envtrace: --gosum .*: not a regular file; name a go\.sum/);
+      const missing = await runCli([
+        "go",
+        "verify-modcache",
+        "--gomodcache",
+        cache,
+        "--gosum",
+        join(dir, "nope.sum"),
+      ]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/^envtrace: --gosum .*nope\.sum: cannot read it \(ENOENT\)/);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});

@@ -105,6 +105,20 @@ export const goCommand: CliCommand = {
           why: "not a module cache directory; pass --gomodcache DIR (see `go env GOMODCACHE`)",
         });
       }
+      for (const f of (o.gosum ?? []) as string[]) {
+        const gs = await import("node:fs/promises").then((x) =>
+          x.stat(f).catch((e: NodeJS.ErrnoException) => e.code ?? "error"),
+        );
+        if (typeof gs === "string" || !gs.isFile()) {
+          throw new EnvtraceError("BAD_INPUT", {
+            input: `--gosum ${f}`,
+            why:
+              typeof gs === "string"
+                ? `cannot read it (${gs}); name a go.sum file`
+                : "not a regular file; name a go.sum (or go.work.sum) file",
+          });
+        }
+      }
       const verified = await verifyModcache({
         gomodcache: dir,
         gosumFiles: o.gosum ?? [],

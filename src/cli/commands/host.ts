@@ -3,12 +3,24 @@ import { defaultSubject } from "../../explain.js";
 import { parseGoVersion } from "../../host/go-release.js";
 import { runHostChecks } from "../../host/index.js";
 import { hostSubject } from "../../report/build.js";
-import { createHostFs } from "../../snapshot/host-fs.js";
+import { createHostFs, type HostFs } from "../../snapshot/host-fs.js";
 import { ProcReader } from "../../snapshot/procfs.js";
 import { EnvtraceError } from "../errors.js";
 import { parsePid } from "../options.js";
 import { addOutputOptions, report } from "../output.js";
 import type { CliCommand } from "./command.js";
+
+/** A file the user named must be a regular file: anything else is a one-line error, not a silent skip. */
+async function requireFile(fs: HostFs, file: string, flag: string, what: string): Promise<void> {
+  const st = await fs.stat(file).catch((err: NodeJS.ErrnoException) => err.code ?? "error");
+  if (typeof st === "string" || !st.isFile()) {
+    throw new EnvtraceError("BAD_INPUT", {
+      input: `${flag} ${file}`,
+      why:
+        typeof st === "string" ? `cannot read it (${st}); name ${what}` : `not a regular file; name ${what}`,
+    });
+  }
+}
 
 export const hostCommand: CliCommand = {
   name: "host",
@@ -46,6 +58,8 @@ export const hostCommand: CliCommand = {
         }
       }
       const fs = createHostFs(o.root ?? "/");
+      if (o.binary !== undefined)
+        await requireFile(fs, String(o.binary), "--binary", "a program (an ELF executable)");
       let pid: number = o.pid;
       if (pid === undefined) {
         pid = (await defaultSubject(new ProcReader(fs), ctx.io.pid)).subjectPid;
