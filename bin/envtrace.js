@@ -12,6 +12,14 @@ setFlagsFromString("--liftoff-only");
 // Node ≥ 22.1 keeps compiled code between runs (a third of start-up); older lines simply skip it.
 module.enableCompileCache?.();
 
+// `envtrace … | head`: a reader that stops early is not an error (no stack trace for EPIPE).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 // The bundled CLI (one file, commands as chunks) starts faster than ~300 separate modules.
 const bundle = new URL("../dist/bundle/cli.js", import.meta.url);
 const modules = new URL("../dist/cli/run.js", import.meta.url);

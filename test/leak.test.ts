@@ -156,6 +156,8 @@ function inputs(): Record<string, Array<{ argv: string[]; stdin?: string; format
       { argv: ["go", "verify-modcache", "--gomodcache", join(dir, "modcache"), "--no-dirs"] },
     ],
     k8s: [{ argv: ["k8s", "explain", "-f", manifest] }],
+    // The whole host, once: the leak test's process is among them.
+    agent: [{ argv: ["agent", "--once"] }],
     redact: [
       { argv: ["redact", envFile], formats: false },
       { argv: ["redact", "--style", "full"], stdin: readFileSync(envFile, "utf8"), formats: false },

@@ -62,6 +62,8 @@ export interface OutputOpts {
   wide?: boolean;
   reveal?: boolean;
   strict?: boolean;
+  /** Unreadable subjects are expected (the agent's scans): no exit 2 for them. */
+  partialOk?: boolean;
 }
 
 /** The command line with every secret masked (a `--password=…` in argv must not reach a report). */
@@ -156,7 +158,7 @@ export async function emitReport(ctx: CommandContext, report: Report, o: OutputO
   }
   // Nothing read is no answer: the report is written (it says why), but the run is not a success.
   const unread = report.subjects.filter(isUnread);
-  if (unread.length > 0 && unread.length === report.subjects.length) {
+  if (!o.partialOk && unread.length > 0 && unread.length === report.subjects.length) {
     const first = unread[0]!.issues.find((i) => DENIED.has(i.code))!;
     ctx.io.stderr.write(`envtrace: nothing of ${unread[0]!.name} could be read: ${first.detail}\n`);
     ctx.setExit(EXIT.ERROR);

@@ -21,6 +21,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "go", load: async () => (await import("./go.js")).goCommand },
   { name: "k8s", load: async () => (await import("./k8s.js")).k8sCommand },
   { name: "redact", load: async () => (await import("./redact.js")).redactCommand },
+  { name: "agent", load: async () => (await import("./agent.js")).agentCommand },
 ];
 
 /**
