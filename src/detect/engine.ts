@@ -26,6 +26,8 @@ export interface SecretMatch {
   /** Partial masks show the length, except inside URLs (where it would break nothing but reads badly). */
   showLength: boolean;
   severity: SecretRule["severity"];
+  /** A vendor's documentation example (`AKIAIOSFODNN7EXAMPLE`): masked, but no finding. */
+  example?: boolean;
 }
 
 interface CompiledRule {
@@ -34,6 +36,8 @@ interface CompiledRule {
   re: RegExp;
   groups: readonly number[];
   multiline: boolean;
+  /** Tagged `url`: partial masks leave out the length. */
+  url: boolean;
 }
 
 const EXAMPLE_KEYS = new Set<string>(exampleKeys.keys);
@@ -68,7 +72,7 @@ export class SecretEngine {
       const re = new RegExp(rule.regex.source, flags);
       const g = rule.secretGroup;
       const groups = Array.isArray(g) ? g : [g ?? (countGroups(re) > 0 ? 1 : 0)];
-      return { rule, index, re, groups, multiline: rule.multiline === true };
+      return { rule, index, re, groups, multiline: rule.multiline === true, url: rule.tags.includes("url") };
     });
     this.index = new KeywordIndex([...kwIds.keys()]);
     this.keywordRules = keywordRules;
@@ -176,17 +180,28 @@ export class SecretEngine {
       for (let m = c.re.exec(hay); m !== null; m = c.re.exec(hay)) {
         if (m[0].length === 0) c.re.lastIndex++;
         if (c.multiline && m.index >= le - ls) break;
-        const hit = this.accept(c, m, base, hay);
+        const hit = this.accept(c, m, base, hay, () => slice(ls, n));
         if (hit) {
           out.push(hit);
           // An extended match already covers the rest of the value: resume after it (keeps the scan linear).
           if (hit.end - base > c.re.lastIndex) c.re.lastIndex = hit.end - base;
+        } else if (c.rule.nameGroup !== undefined) {
+          // A name that is not credential-bearing (`JAVA_OPTS=`): its value may hold an assignment of
+          // its own (`-Dpassword=…`, `--password=…`), so search again from the value, not after it.
+          const at = valueStart(c, m);
+          if (at > m.index && at < c.re.lastIndex) c.re.lastIndex = at;
         }
       }
     }
   }
 
-  private accept(c: CompiledRule, m: RegExpExecArray, base: number, hay: string): SecretMatch | null {
+  private accept(
+    c: CompiledRule,
+    m: RegExpExecArray,
+    base: number,
+    hay: string,
+    rest: () => string,
+  ): SecretMatch | null {
     const rule = c.rule;
     let g = -1;
     for (const gi of c.groups) {
@@ -210,17 +225,23 @@ export class SecretEngine {
     if (rule.extendWhile) {
       while (end < hay.length && rule.extendWhile.test(hay[end]!)) end++;
     }
-    const secret = end === idx[1] ? m[g]! : hay.slice(idx[0], end);
-    if (rule.entropy && entropyOf(secret, rule.entropy.charset ?? "any") < rule.entropy.min) return null;
-    if (EXAMPLE_KEYS.has(secret)) return null;
-    if (secret.length < 200 && isPlaceholder(secret)) return null;
-    if (rule.allow) {
-      for (const a of rule.allow) {
-        if (typeof a === "string" ? secret === a : a.test(secret)) return null;
-      }
+    let text = hay;
+    if (rule.extendEnd) {
+      // Key material may run past the regex window: the rule walks the rest of the input, once.
+      text = rest();
+      end = Math.min(text.length, Math.max(end, rule.extendEnd(text, idx[0], end)));
     }
-    if (cls && !valueLooksSecret(secret, cls)) return null;
-    if (rule.isFalsePositive?.(secret)) return null;
+    const secret = end === idx[1] ? m[g]! : text.slice(idx[0], end);
+    // Documentation examples are masked like any key, marked so that no finding is raised.
+    const example =
+      EXAMPLE_KEYS.has(secret) || (rule.exampleKeys !== undefined && anyOf(rule.exampleKeys, secret));
+    if (!example) {
+      if (rule.entropy && entropyOf(secret, rule.entropy.charset ?? "any") < rule.entropy.min) return null;
+      if (secret.length < 200 && isPlaceholder(secret)) return null;
+      if (rule.allow && anyOf(rule.allow, secret)) return null;
+      if (cls && !valueLooksSecret(secret, cls)) return null;
+      if (rule.isFalsePositive?.(secret)) return null;
+    }
     const fullIdx = rule.fullGroup !== undefined ? m.indices?.[rule.fullGroup] : undefined;
     const sp = typeof rule.safePrefix === "function" ? rule.safePrefix(secret) : (rule.safePrefix ?? "");
     return {
@@ -230,10 +251,25 @@ export class SecretEngine {
       fullStart: base + (fullIdx ? fullIdx[0] : idx[0]),
       fullEnd: base + (fullIdx ? Math.max(fullIdx[1], end) : end),
       safePrefix: secret.startsWith(sp) && sp.length < secret.length ? sp : "",
-      showLength: !rule.tags.includes("url"),
+      showLength: !c.url,
       severity: rule.severity,
+      ...(example ? { example } : {}),
     };
   }
+}
+
+function anyOf(list: readonly (RegExp | string)[], secret: string): boolean {
+  for (const a of list) if (typeof a === "string" ? secret === a : a.test(secret)) return true;
+  return false;
+}
+
+/** Where the value of a name rule's match starts (the first secret group that participated). */
+function valueStart(c: CompiledRule, m: RegExpExecArray): number {
+  for (const gi of c.groups) {
+    const idx = m.indices?.[gi];
+    if (idx) return idx[0];
+  }
+  return -1;
 }
 
 function countGroups(re: RegExp): number {
@@ -257,6 +293,8 @@ export function mergeMatches(ms: SecretMatch[], rules: readonly SecretRule[]): S
         prev.safePrefix = m.safePrefix;
         prev.severity = m.severity;
       }
+      // A merge that holds a real secret is not an example.
+      if (!(prev.example && m.example)) delete prev.example;
       prev.end = Math.max(prev.end, m.end);
       prev.fullStart = Math.min(prev.fullStart, m.fullStart);
       prev.fullEnd = Math.max(prev.fullEnd, m.fullEnd, prev.end);

@@ -7,21 +7,48 @@ import type { Charset } from "./rule.js";
 
 const counts = new Int32Array(256);
 
-/** Bits per character over the characters of `s` (code units ≥ 256 share one bucket). */
+/** Bits per character over the characters of `s` (code units ≥ 256 share one bucket). O(length). */
 export function shannon(s: string): number {
-  const n = s.length;
-  if (n === 0) return 0;
-  counts.fill(0);
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    counts[c < 256 ? c : 255]!++;
+  return entropyOver(s, undefined);
+}
+
+/** Membership tables per charset (1 = counted). */
+const MEMBERS: Record<Exclude<Charset, "any">, Uint8Array> = {
+  hex: table("0123456789abcdefABCDEF"),
+  alnum: table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+  base64: table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-"),
+};
+
+function table(chars: string): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let i = 0; i < chars.length; i++) t[chars.charCodeAt(i)] = 1;
+  return t;
+}
+
+/**
+ * Entropy over the characters of `s` that `members` admits (all when undefined), in one pass to count and
+ * one to sum: no copy of the string, no walk over all 256 buckets (this runs once per candidate secret).
+ */
+function entropyOver(s: string, members: Uint8Array | undefined): number {
+  const len = s.length;
+  let n = 0;
+  for (let i = 0; i < len; i++) {
+    let c = s.charCodeAt(i);
+    if (c > 255) c = 255;
+    if (members !== undefined && members[c] === 0) continue;
+    counts[c]!++;
+    n++;
   }
+  if (n === 0) return 0;
   let h = 0;
-  for (let i = 0; i < 256; i++) {
-    const k = counts[i]!;
+  for (let i = 0; i < len; i++) {
+    let c = s.charCodeAt(i);
+    if (c > 255) c = 255;
+    const k = counts[c]!;
     if (k > 0) {
       const p = k / n;
       h -= p * Math.log2(p);
+      counts[c] = 0;
     }
   }
   return h;
@@ -40,10 +67,7 @@ export function charsetOf(s: string): Charset {
  * inside `sha256:…` is measured as hex.
  */
 export function entropyOf(s: string, charset: Charset = "any"): number {
-  if (charset === "any") return shannon(s);
-  const re =
-    charset === "hex" ? /[^0-9a-fA-F]/g : charset === "alnum" ? /[^A-Za-z0-9]/g : /[^A-Za-z0-9+/=_-]/g;
-  return shannon(s.replace(re, ""));
+  return entropyOver(s, charset === "any" ? undefined : MEMBERS[charset]);
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * Secret detection entry points used by the rest of the pipeline.
  *
- * `detectSecret(key, value)` says whether an environment value is (or contains) a credential: the rule
- * engine (keyword prefilter → regex → entropy → allowlists, `engine.ts`) over `KEY=value`, plus name
- * semantics over the whole value (`names.ts`). `scanText` finds every secret in free text (redact).
- * Neither throws; both are linear in the input.
+ * `detectSecret(key, value)` says whether an environment value is (or contains) a credential. One detection
+ * for values and text: an environment value is also text, so every text rule (keyword prefilter → regex →
+ * entropy → allowlists, `engine.ts`) runs over `KEY=value` and the spans it finds inside the value are
+ * masked alone (`JAVA_OPTS=-Xmx1g -Dpassword=…` keeps `-Xmx1g` readable); name semantics (`names.ts`)
+ * decide whether the whole value is the secret. `detectSecret(value)` judges a value without a name.
+ * `scanText` finds every secret in free text (redact). Neither throws; both are linear in the input.
  */
 import { SecretEngine, type SecretMatch } from "./engine.js";
 import { classifyName, valueLooksSecret } from "./names.js";
@@ -21,6 +23,8 @@ export interface SecretSpan {
   ruleId: string;
   safePrefix: string;
   showLength: boolean;
+  /** A vendor's documentation example key: masked, but no finding. */
+  example?: boolean;
 }
 
 export interface SecretHit {
@@ -31,6 +35,11 @@ export interface SecretHit {
   /** Where in the value the secrets are; absent or covering the whole value when all of it is secret. */
   spans?: SecretSpan[];
   severity?: SecretRule["severity"];
+  /**
+   * Every span is a vendor's documentation example (`AKIAIOSFODNN7EXAMPLE`): mask the value, raise no
+   * finding — trying the tool with documentation values must not look like a leak.
+   */
+  example?: boolean;
 }
 
 let defaultEngine: SecretEngine | undefined;
@@ -67,11 +76,21 @@ const memo = new WeakMap<SecretEngine, Map<string, SecretHit | null>>();
 const MEMO_ENTRIES = 8192;
 const MEMO_MAX_VALUE = 4096;
 
+/**
+ * Whether an environment value is or holds a credential, and where: `detectSecret(key, value)` for a
+ * variable, `detectSecret(value)` for a value without a name. Returns null when nothing was found. Never
+ * throws (a value that is not a string is read as `String(value)`).
+ */
+export function detectSecret(value: string): SecretHit | null;
+export function detectSecret(key: string, value: string, engine?: SecretEngine): SecretHit | null;
 export function detectSecret(
-  key: string,
-  value: string,
+  keyOrValue: string,
+  maybeValue?: string,
   engine: SecretEngine = currentEngine(),
 ): SecretHit | null {
+  const oneArg = maybeValue === undefined || maybeValue === null;
+  const key = oneArg ? "" : String(keyOrValue ?? "");
+  const value = String((oneArg ? keyOrValue : maybeValue) ?? "");
   if (value.length === 0) return null;
   if (value.length > MEMO_MAX_VALUE) return detectUncached(key, value, engine);
   const cache = memo.get(engine) ?? new Map<string, SecretHit | null>();
@@ -104,12 +123,14 @@ function detectUncached(key: string, value: string, engine: SecretEngine): Secre
     };
     return { ruleIds: ["encoded-environment"], spans: [span], severity: "medium" };
   }
-  const prefix = `${key}=`;
+  // Without a name the value is scanned alone; with one, as `KEY=value` (rules that read the name).
+  const prefix = key === "" ? "" : `${key}=`;
   const spans: SecretSpan[] = [];
   for (const m of engine.scan(prefix + value)) {
     if (m.end <= prefix.length) continue;
-    // The assignment rule sees only up to the first space; the whole-value check below decides instead.
-    if (m.ruleId === NAME_RULE) continue;
+    // The key's own assignment (`DB_PASSWORD=…`) is judged on the whole value below, not up to its
+    // first space; assignments inside the value (`--password=…`) start ≥ 2 characters later and stay.
+    if (m.ruleId === NAME_RULE && prefix !== "" && m.start - prefix.length <= 1) continue;
     const sh = (n: number) => Math.max(0, n - prefix.length);
     spans.push({
       start: sh(m.start),
@@ -119,11 +140,14 @@ function detectUncached(key: string, value: string, engine: SecretEngine): Secre
       ruleId: m.ruleId,
       safePrefix: m.safePrefix,
       showLength: m.showLength,
+      ...(m.example ? { example: true } : {}),
     });
   }
-  const cls = classifyName(key);
+  const cls = key === "" ? null : classifyName(key);
   const bySpans = spans.length > 0;
-  if (cls && valueLooksSecret(value, cls) && !(bySpans && spans.some((s) => s.ruleId.startsWith("url-")))) {
+  // A password inside a URL (`DB_DSN=postgres://u:p@h/db`) is masked alone: URL rules (the ones whose
+  // partial masks leave out the length) keep scheme, user and host readable.
+  if (cls && valueLooksSecret(value, cls) && !(bySpans && spans.some((s) => !s.showLength))) {
     // The whole value is the secret; a specific rule that matched all of it names it.
     const whole = spans.find((s) => s.start === 0 && s.end === value.length);
     const id = whole?.ruleId ?? NAME_RULE;
@@ -147,13 +171,15 @@ function detectUncached(key: string, value: string, engine: SecretEngine): Secre
     };
   }
   if (!bySpans) return null;
-  const first = spans[0]!;
+  const real = spans.filter((s) => !s.example);
+  const first = real[0] ?? spans[0]!;
   const out: SecretHit = {
-    ruleIds: [...new Set(spans.map((s) => s.ruleId))],
+    ruleIds: [...new Set((real.length > 0 ? real : spans).map((s) => s.ruleId))],
     spans,
     severity: severityOf(engine, first.ruleId),
   };
-  if (first.start === 0 && first.safePrefix) out.safePrefix = first.safePrefix;
+  if (real.length === 0) out.example = true;
+  if (spans[0]!.start === 0 && spans[0]!.safePrefix) out.safePrefix = spans[0]!.safePrefix;
   return out;
 }
 

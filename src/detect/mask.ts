@@ -6,7 +6,8 @@
  *
  * Styles: `full` (`********`), `partial` (a known non-secret prefix such as `ghp_`, then `********` and
  * the length; URLs keep scheme, user and host), `fingerprint` (`hmac-sha256:` + 12 hex of a keyed HMAC,
- * see `fingerprint-key.ts`).
+ * see `fingerprint-key.ts`). A vendor's documentation example key is masked too; its partial mask says
+ * `(example)` instead of the length, and it raises no finding.
  */
 import { createHash, createHmac } from "node:crypto";
 import type { DisplayValue, ExplainResult, Finding, Lineage } from "../model/index.js";
@@ -39,7 +40,7 @@ export function valueFingerprint(secret: string, key: Buffer): string {
 export function maskSecret(
   secret: string,
   style: MaskStyle,
-  o: { safePrefix?: string; showLength?: boolean; key?: Buffer } = {},
+  o: { safePrefix?: string; showLength?: boolean; key?: Buffer; example?: boolean } = {},
 ): string {
   if (style === "full") return FULL_MASK;
   if (style === "fingerprint") return valueFingerprint(secret, o.key ?? loadFingerprintKey());
@@ -47,6 +48,7 @@ export function maskSecret(
     o.safePrefix && secret.startsWith(o.safePrefix) && o.safePrefix.length < secret.length
       ? o.safePrefix
       : "";
+  if (o.example) return `${prefix}${FULL_MASK}(example)`;
   return o.showLength === false ? `${prefix}${FULL_MASK}` : `${prefix}${FULL_MASK}(${secret.length})`;
 }
 
@@ -62,6 +64,7 @@ export function maskFor(value: string, hit: SecretHit, style: MaskStyle = "parti
           fullEnd: value.length,
           safePrefix: hit.safePrefix ?? "",
           showLength: true,
+          example: hit.example === true,
         },
       ];
   let out = "";
@@ -74,6 +77,7 @@ export function maskFor(value: string, hit: SecretHit, style: MaskStyle = "parti
     out += maskSecret(value.slice(s.start, s.end), style, {
       safePrefix: s.safePrefix,
       showLength: s.showLength,
+      ...(s.example ? { example: true } : {}),
       ...(key ? { key } : {}),
     });
     at = b;
@@ -129,11 +133,12 @@ export function maskResult(
       if (part !== value && !secrets.has(part))
         secrets.set(part, maskSecret(part, style === "partial" ? "full" : style, key ? { key } : {}));
     }
-    return opts.reveal ? value : new SecretValue(value, mask, hit.ruleIds);
+    return opts.reveal ? value : new SecretValue(value, mask, hit.ruleIds, hit.example === true);
   };
   const variables = result.variables.map((l) => {
     const hit = detectSecret(l.key, l.value);
-    if (hit) hits.set(l, hit);
+    // Documentation example keys are masked but raise no finding.
+    if (hit && !hit.example) hits.set(l, hit);
     // The segments of a flagged PATH-like value are pieces of the secret: they go with the value.
     const { segments, ...rest } = l;
     return {

@@ -72,15 +72,16 @@ describe("redact", () => {
     expect(out.startsWith("X=aaa")).toBe(true);
   });
 
-  it("masks an over-long open PEM block up to its END line", () => {
-    const body = Array.from({ length: 5000 }, (_, i) => `QUJD${String(i).padStart(60, "x")}`).join("\n");
+  it("masks an over-long PEM block (beyond one match window) up to its END line, keeping the line count", () => {
+    const body = Array.from({ length: 1500 }, (_, i) => `QUJD${String(i).padStart(60, "x")}`).join("\n");
     const big = Buffer.from(
       `a=1\n-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\nb=2\n`,
     );
     const out = redact(big, [8192], 160_000).toString("latin1");
     expect(out).not.toContain("QUJD");
-    expect(out).toContain("a=1\n");
+    expect(out.startsWith("a=1\n-----BEGIN RSA PRIVATE KEY-----\n")).toBe(true);
     expect(out).toContain("-----END RSA PRIVATE KEY-----\nb=2\n");
+    expect(out.split("\n").length).toBe(big.toString("latin1").split("\n").length);
   });
 
   it("never throws, and changes nothing in text without secrets (arbitrary bytes)", () => {

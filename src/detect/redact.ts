@@ -2,45 +2,62 @@
  * Streaming redaction: bytes in, the same bytes out with every detected secret replaced by its mask.
  *
  * Text is handled as latin1 (one char per byte), so any input — UTF-8 or not — round-trips byte for byte.
+ * Every byte outside a secret is kept, and so is the line count: a secret spanning lines (a PEM block)
+ * is replaced by its mask followed by the line breaks it held.
+ *
  * Input is processed in whole lines; the unfinished last line is carried into the next chunk. Memory stays
- * bounded by `maxCarry`: a line longer than that is cut with an overlap larger than any match, a PEM block
- * still open at a chunk end is carried (up to `maxCarry`, then masked line by line until its END line),
- * and a value still running at a cut keeps being masked in the next chunk.
+ * bounded: a line longer than `maxCarry` is cut with an overlap larger than any match (a value still
+ * running at a cut keeps being masked in the next chunk), and a multi-line block (PEM BEGIN, PuTTY
+ * Private-Lines) opening less than one match window before a cut is carried until the window is there.
+ * Matches themselves are bounded (a PEM block ends at its own END line within 64 KiB, otherwise only its
+ * key material lines are masked), so nothing after a malformed block is ever swallowed.
  */
 import type { SecretEngine, SecretMatch } from "./engine.js";
 import { currentEngine } from "./index.js";
-import { FULL_MASK, type MaskStyle, maskSecret } from "./mask.js";
+import { type MaskStyle, maskSecret } from "./mask.js";
 
 export interface RedactOptions {
   style?: MaskStyle;
   /** Fingerprint key (style `fingerprint`). */
   key?: Buffer;
   engine?: SecretEngine;
-  /** Largest carried-over text, in bytes. Default 1 MiB. */
+  /** Largest carried-over text, in bytes, for lines without a newline. Default 1 MiB. */
   maxCarry?: number;
 }
 
 export interface RedactStats {
   bytes: number;
+  /** Secrets masked (documentation example keys not included). */
   secrets: number;
+  /** Vendors' documentation example keys masked (`AKIAIOSFODNN7EXAMPLE`): no finding. */
+  examples: number;
   byRule: Record<string, number>;
 }
 
-/** Longer than any single match (PEM window 65 536 + headers), so a cut never splits one. */
+/** Longer than any single match (multi-line window 70 000 + its first line), so a cut never splits one. */
 const OVERLAP = 80_000;
-const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
-const PEM_END = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
+/** Literals that open a multi-line match (the multi-line rules' starts). */
+const OPENERS = ["-----BEGIN", "Private-Lines:"];
 /** Bytes that end an unquoted value (space, tab, CR, LF, quotes, backquote). */
-const VALUE_END = new Set([32, 9, 13, 10, 34, 39, 96]);
+const VALUE_END = new Uint8Array(256);
+for (const b of [32, 9, 13, 10, 34, 39, 96]) VALUE_END[b] = 1;
+const EMPTY = Buffer.alloc(0);
 
 export class Redactor {
-  private carry: Buffer = Buffer.alloc(0);
-  private pemOpen = false;
+  /** Input held back (a partial line, an open block), as received: concatenated once, when processed. */
+  private pending: Buffer[] = [];
+  private pendingLen = 0;
+  /** Hold input until this many bytes are pending (0: process on the next push)… */
+  private waitFor = 0;
+  /** …or until a chunk brings a newline. */
+  private waitNewline = false;
   private valueOpen = false;
+  /** Bytes an open multi-line block needs before it is scanned (set by `holdOpenBlock`). */
+  private blockNeed = OVERLAP;
   private readonly style: MaskStyle;
   private readonly engine: SecretEngine;
   private readonly maxCarry: number;
-  readonly stats: RedactStats = { bytes: 0, secrets: 0, byRule: {} };
+  readonly stats: RedactStats = { bytes: 0, secrets: 0, examples: 0, byRule: {} };
 
   constructor(private readonly opts: RedactOptions = {}) {
     this.style = opts.style ?? "partial";
@@ -52,125 +69,122 @@ export class Redactor {
   push(chunk: Uint8Array): Buffer {
     this.stats.bytes += chunk.length;
     const c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const buf = this.carry.length > 0 ? Buffer.concat([this.carry, c]) : c;
-    this.carry = Buffer.alloc(0);
-    return join(this.process(buf, false));
+    if (
+      this.pendingLen > 0 &&
+      this.pendingLen + c.length < this.waitFor &&
+      !(this.waitNewline && c.indexOf(10) >= 0)
+    ) {
+      // Still waiting (a long line, an open block): keep a copy, concatenate once later.
+      this.pending.push(Buffer.from(c));
+      this.pendingLen += c.length;
+      return EMPTY;
+    }
+    return join(this.process(this.take(c), false));
   }
 
   /** Flushes the rest at end of input. */
   end(): Buffer {
-    const buf = this.carry;
-    this.carry = Buffer.alloc(0);
-    return join(this.process(buf, true));
+    return join(this.process(this.take(EMPTY), true));
+  }
+
+  private take(c: Buffer): Buffer {
+    if (this.pendingLen === 0) return c;
+    const buf = Buffer.concat(c.length > 0 ? [...this.pending, c] : this.pending);
+    this.pending = [];
+    this.pendingLen = 0;
+    return buf;
+  }
+
+  private hold(rest: Buffer, waitFor: number, waitNewline: boolean): void {
+    // Copy: the caller's chunk buffer may be reused.
+    if (rest.length > 0) {
+      this.pending = [Buffer.from(rest)];
+      this.pendingLen = rest.length;
+    }
+    this.waitFor = waitFor;
+    this.waitNewline = waitNewline;
   }
 
   private process(buf: Buffer, final: boolean): Buffer[] {
-    const pieces: Buffer[] = [];
-    if (this.pemOpen || this.valueOpen) {
-      const [kept, rest] = this.continueOpen(buf);
-      if (kept) pieces.push(kept);
-      buf = rest;
-      if (this.pemOpen && !final) return pieces; // still inside an over-long PEM block, already masked
+    if (this.valueOpen) {
+      // A secret cut at the end of the previous over-long chunk runs on: mask through its end.
+      let i = 0;
+      while (i < buf.length && VALUE_END[buf[i]!] === 0) i++;
+      this.valueOpen = i === buf.length;
+      buf = buf.subarray(i);
     }
-    if (buf.length === 0) return pieces;
+    this.waitFor = 0;
+    this.waitNewline = false;
+    if (buf.length === 0) return [];
     let cut = buf.length;
     let longLine = false;
     if (!final) {
       cut = buf.lastIndexOf(10) + 1;
-      // A private key block opened but not closed before `cut`: carry it whole if it fits.
-      const open = this.openPem(buf, cut);
-      if (open >= 0) {
-        if (buf.length - open <= this.maxCarry) cut = Math.min(cut, open);
-        else {
-          pieces.push(...this.maskOpenPem(buf, open));
-          return pieces;
-        }
-      }
+      if (cut > 0) cut = this.holdOpenBlock(buf, cut);
       if (cut === 0) {
-        if (buf.length <= this.maxCarry) {
-          this.carry = Buffer.from(buf);
-          return pieces;
+        const open = buf.indexOf(10) >= 0;
+        if (buf.length <= this.maxCarry || (open && buf.length <= this.blockNeed)) {
+          // An open block waits for a whole window; a line without newline for its newline.
+          this.hold(buf, open ? this.blockNeed + 1 : this.maxCarry + 1, !open);
+          return [];
         }
         cut = buf.length - OVERLAP;
         longLine = true;
       }
     }
     const region = longLine ? buf : buf.subarray(0, cut);
-    const matches = this.engine.scanBytes(region);
+    const pieces: Buffer[] = [];
     let at = 0;
-    for (const m of matches) {
+    for (const m of this.engine.scanBytes(region)) {
       if (m.start >= cut) break;
       const a = this.style === "full" ? m.fullStart : m.start;
       const b = this.style === "full" ? m.fullEnd : m.end;
       if (a < at) continue;
-      pieces.push(region.subarray(at, a), Buffer.from(this.mask(region, m), "latin1"));
+      pieces.push(region.subarray(at, a), Buffer.from(this.mask(region, m, a, b), "latin1"));
       at = b;
       if (b > cut) cut = b;
       if (longLine && m.end === region.length) this.valueOpen = true;
     }
     pieces.push(buf.subarray(at, cut));
-    // Copy the carry: the caller's chunk buffer may be reused.
-    this.carry = Buffer.from(buf.subarray(cut));
+    this.hold(buf.subarray(cut), 0, false);
     return pieces;
   }
 
-  private mask(buf: Buffer, m: SecretMatch): string {
-    this.stats.secrets++;
-    this.stats.byRule[m.ruleId] = (this.stats.byRule[m.ruleId] ?? 0) + 1;
-    return maskSecret(buf.toString("latin1", m.start, m.end), this.style, {
+  /**
+   * A multi-line block opening less than its window before `cut` may not be complete yet: cut before its
+   * line instead (0 when it opens the buffer and its window is not all there yet, see `blockNeed`). The
+   * window is one match (80 000 bytes) when an END line follows, else `maxCarry`, so that a block whose
+   * END is missing has all its key material lines in one region.
+   */
+  private holdOpenBlock(buf: Buffer, cut: number): number {
+    let p = -1;
+    for (const o of OPENERS) p = Math.max(p, buf.lastIndexOf(o, cut - 1, "latin1"));
+    if (p < 0) return cut;
+    const need = buf.indexOf("-----END", p, "latin1") >= 0 ? OVERLAP : this.maxCarry;
+    if (cut - p >= need) return cut;
+    this.blockNeed = need;
+    const lineStart = p === 0 ? 0 : buf.lastIndexOf(10, p - 1) + 1;
+    if (lineStart > 0) return lineStart;
+    return buf.length - p < need ? 0 : cut;
+  }
+
+  /** The mask for `[a, b)` of `buf` (match `m`), followed by the line breaks the span held. */
+  private mask(buf: Buffer, m: SecretMatch, a: number, b: number): string {
+    if (m.example) this.stats.examples++;
+    else {
+      this.stats.secrets++;
+      this.stats.byRule[m.ruleId] = (this.stats.byRule[m.ruleId] ?? 0) + 1;
+    }
+    const mask = maskSecret(buf.toString("latin1", m.start, m.end), this.style, {
       safePrefix: m.safePrefix,
       showLength: m.showLength,
+      ...(m.example ? { example: true } : {}),
       ...(this.opts.key ? { key: this.opts.key } : {}),
     });
-  }
-
-  /** Start of the line holding a PEM BEGIN in `buf[0, cut)` whose END line is not complete before `cut`, or -1. */
-  private openPem(buf: Buffer, cut: number): number {
-    if (cut === 0 || buf.indexOf("-----BEGIN") < 0) return -1;
-    const text = buf.toString("latin1", 0, cut);
-    PEM_BEGIN.lastIndex = 0;
-    let last = -1;
-    for (let m = PEM_BEGIN.exec(text); m !== null; m = PEM_BEGIN.exec(text)) last = m.index;
-    if (last < 0 || PEM_END.test(text.slice(last))) return -1;
-    return text.lastIndexOf("\n", last) + 1;
-  }
-
-  /** Masks an over-long open PEM block from its BEGIN line to the end of `buf`. */
-  private maskOpenPem(buf: Buffer, open: number): Buffer[] {
-    const head = buf.subarray(0, open);
-    const pieces: Buffer[] = [];
-    let at = 0;
-    for (const m of this.engine.scanBytes(head)) {
-      pieces.push(head.subarray(at, m.start), Buffer.from(this.mask(head, m), "latin1"));
-      at = m.end;
-    }
-    pieces.push(head.subarray(at));
-    const line = buf.toString("latin1", open, Math.min(buf.length, open + 200));
-    const begin = /-----BEGIN [^\n]{0,60}-----/.exec(line);
-    const keep = begin ? open + begin.index + begin[0].length : open;
-    this.pemOpen = true;
-    this.stats.secrets++;
-    pieces.push(buf.subarray(open, keep), Buffer.from(FULL_MASK));
-    return pieces;
-  }
-
-  /** Continues masking a PEM block or value left open by the previous chunk: [bytes to keep, rest]. */
-  private continueOpen(buf: Buffer): [Buffer | null, Buffer] {
-    if (this.pemOpen) {
-      for (let i = buf.indexOf("-----END"); i >= 0; i = buf.indexOf("-----END", i + 1)) {
-        const end = PEM_END.exec(buf.toString("latin1", i, Math.min(buf.length, i + 80)));
-        if (end && end.index === 0) {
-          this.pemOpen = false;
-          return [buf.subarray(i, i + end[0].length), buf.subarray(i + end[0].length)];
-        }
-      }
-      return [null, Buffer.alloc(0)];
-    }
-    this.valueOpen = false;
-    let i = 0;
-    while (i < buf.length && !VALUE_END.has(buf[i]!)) i++;
-    if (i === buf.length) this.valueOpen = true;
-    return [null, buf.subarray(i)];
+    let breaks = "";
+    for (let i = buf.indexOf(10, a); i >= 0 && i < b; i = buf.indexOf(10, i + 1))
+      breaks += i > a && buf[i - 1] === 13 ? "\r\n" : "\n";
+    return mask + breaks;
   }
 }
 

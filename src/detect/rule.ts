@@ -45,9 +45,20 @@ export interface SecretRule {
   extendWhile?: RegExp;
   /** The match may span lines (PEM blocks); the engine looks up to 70 000 characters past the line. */
   multiline?: boolean;
+  /**
+   * Optional capability: where the secret really ends (key material running over several lines), given
+   * the text from the match's line to the end of the input and the captured secret's `[start, end)` in
+   * it. Must walk forward only (linear time).
+   */
+  extendEnd?(hay: string, start: number, end: number): number;
   entropy?: EntropyCheck;
-  /** Secrets matching one of these (documented example keys, placeholders) are not reported. */
+  /** Secrets matching one of these (placeholders, references) are not secrets: left alone. */
   allow?: readonly (RegExp | string)[];
+  /**
+   * Vendors' documentation example values of this format (AWS's `…EXAMPLE`): masked like any secret but
+   * marked `example`, so no finding is raised. `data/example-keys.json` lists the ones common to all rules.
+   */
+  exampleKeys?: readonly (RegExp | string)[];
   tags: readonly string[];
   severity: Severity;
   /**

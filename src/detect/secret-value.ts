@@ -13,6 +13,8 @@ export class SecretValue {
     readonly mask: string,
     /** Rule ids that flagged the value. */
     readonly rules: readonly string[] = [],
+    /** Every secret in it is a vendor's documentation example key (masked, no finding). */
+    readonly example: boolean = false,
   ) {
     raw.set(this, value);
   }

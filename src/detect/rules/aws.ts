@@ -21,14 +21,15 @@ export const aws = defineProvider({
       keywords: ["akia", "asia", "abia", "acca", "a3t"],
       regex: /(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Za-z0-9])/,
       entropy: { min: 3.0, charset: "alnum" },
-      allow: [/EXAMPLE$/],
+      // AWS's documentation keys all end in EXAMPLE (AKIAIOSFODNN7EXAMPLE, AKIAI44QH8DHBEXAMPLE).
+      exampleKeys: [/EXAMPLE$/],
       tags: ["cloud", "aws"],
       severity: "high",
       safePrefix: "AKIA",
       docs: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html",
       examples: {
-        match: [keyId, kv("AWS_ACCESS_KEY_ID", fake("ASIA", [B32AWS, 16]))],
-        noMatch: ["AKIAIOSFODNN7EXAMPLE", "AKIA1234", `X${keyId}`, "AKIAAAAAAAAAAAAAAAAA"],
+        match: [keyId, kv("AWS_ACCESS_KEY_ID", fake("ASIA", [B32AWS, 16])), "AKIAIOSFODNN7EXAMPLE"],
+        noMatch: ["AKIA1234", `X${keyId}`, "AKIAAAAAAAAAAAAAAAAA"],
       },
     },
     {
@@ -45,11 +46,12 @@ export const aws = defineProvider({
       severity: "critical",
       docs: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
       examples: {
-        match: [kv("AWS_SECRET_ACCESS_KEY", secret), `aws_secret_access_key = ${fake([B64, 40])}`],
-        noMatch: [
+        match: [
+          kv("AWS_SECRET_ACCESS_KEY", secret),
+          `aws_secret_access_key = ${fake([B64, 40])}`,
           kv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-          kv("AWS_SECRET_ACCESS_KEY", "short"),
         ],
+        noMatch: [kv("AWS_SECRET_ACCESS_KEY", "short")],
       },
     },
     {

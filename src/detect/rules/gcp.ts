@@ -25,8 +25,13 @@ export const gcp = defineProvider({
       safePrefix: "AIza",
       docs: "https://cloud.google.com/docs/authentication/api-keys",
       examples: {
-        match: [fake("AIza", [B64URL, 35]), `GOOGLE_API_KEY="${fake("AIza", [B64URL, 35])}"`],
-        noMatch: ["AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe", "AIzashort"],
+        match: [
+          fake("AIza", [B64URL, 35]),
+          `GOOGLE_API_KEY="${fake("AIza", [B64URL, 35])}"`,
+          // Google's documentation key: masked, marked example (data/example-keys.json).
+          "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+        ],
+        noMatch: ["AIzashort"],
       },
     },
     {

@@ -1,6 +1,5 @@
-import names from "../data/names.json" with { type: "json" };
 import { defineProvider } from "../rule.js";
-import { ALNUM, B64, fake } from "./lib.js";
+import { ALNUM, B64, fake, nameKeywords } from "./lib.js";
 
 /**
  * Name semantics (last resort, listed last): `NAME=value`, `name: value`, `"name": "value"` where the
@@ -9,24 +8,13 @@ import { ALNUM, B64, fake } from "./lib.js";
  * (`names.ts`). The environment-variable entry point (`detectSecret`) applies the same test to whole
  * values, including values with spaces.
  */
-// Words of ≤ 3 letters (pat, pwd, key, …) hide inside common names (PATH, OLDPWD): they count only
-// next to a delimiter.
-const keywords = [
-  ...new Set(
-    [...names.passwordWords, ...names.secretWords].flatMap((w) => {
-      const k = w.toLowerCase();
-      return k.length > 3 ? [k] : ["=", ":", '"', "'", " ", "_", "-", "."].map((d) => `${k}${d}`);
-    }),
-  ),
-];
-
 export const generic = defineProvider({
   meta: { id: "generic", description: "Credentials recognised by the name they are assigned to" },
   rules: [
     {
       id: "secret-assignment",
       description: "Value assigned to a credential-bearing name",
-      keywords,
+      keywords: nameKeywords,
       regex:
         /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?[ \t]{0,8}(?:=|:|=>|:=)[ \t]{0,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"|'([^'\r\n]{1,4096})'|([^ \t\r\n"'`;,&][^ \t\r\n"'`&]{0,4095}))/,
       secretGroup: [2, 3, 4],

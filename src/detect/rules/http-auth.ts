@@ -39,5 +39,26 @@ export const httpAuth = defineProvider({
         noMatch: ["Authorization: Bearer <token>", "bearer token required"],
       },
     },
+    {
+      id: "http-authorization-header",
+      description: "HTTP Authorization header with another scheme (token, api key, SSWS, …) or none",
+      keywords: ["authorization"],
+      // RFC 9110 §11.6.2: `Authorization: <scheme> <credentials>`; Basic and Bearer have their own rules.
+      regex:
+        /authorization["']?[ \t]{0,3}[:=][ \t]{0,3}["']?(?!basic[ \t]|bearer[ \t])(?:[A-Za-z][A-Za-z0-9-]{1,24}[ \t]{1,3})?([A-Za-z0-9._~+/:=-]{16,256})/i,
+      // The credential runs on while its characters do (no end look-ahead: that would backtrack).
+      extendWhile: /[A-Za-z0-9._~+/:=-]/,
+      entropy: { min: 3.3, charset: "any" },
+      tags: ["http"],
+      severity: "high",
+      docs: "https://www.rfc-editor.org/rfc/rfc9110#section-11.6.2",
+      examples: {
+        match: [
+          `curl -H "Authorization: token ${fake([B64URL, 40])}" https://api.example.org`,
+          `Authorization: SSWS ${fake([B64URL, 42])}`,
+        ],
+        noMatch: ["Authorization: required", "Authorization: Basic realm", "authorization: token <token>"],
+      },
+    },
   ],
 });

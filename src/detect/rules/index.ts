@@ -1,7 +1,7 @@
 /**
  * Secret rule registry: one provider per file, listed explicitly (no globbing, no side-effect
  * registration). Order is priority when two rules flag the same span: specific formats (alphabetical)
- * first, then the broad fallbacks — passwords in URLs, then name semantics.
+ * first, then the broad fallbacks — passwords in URLs, command lines, then name semantics.
  */
 import type { SecretProvider, SecretRule } from "../rule.js";
 import { age } from "./age.js";
@@ -15,6 +15,7 @@ import { braintree } from "./braintree.js";
 import { brevo } from "./brevo.js";
 import { buildkite } from "./buildkite.js";
 import { circleci } from "./circleci.js";
+import { cli } from "./cli.js";
 import { clojars } from "./clojars.js";
 import { cloudflare } from "./cloudflare.js";
 import { cohere } from "./cohere.js";
@@ -188,6 +189,7 @@ export const providers: readonly SecretProvider[] = [
   xai,
   // Fallbacks: broad patterns that name a finding only when no specific rule did.
   url,
+  cli,
   generic,
 ];
 

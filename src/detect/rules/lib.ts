@@ -2,6 +2,7 @@
  * Helpers shared by the rule files: pattern fragments and a deterministic generator of synthetic,
  * format-valid example secrets (so no rule file carries anything that looks like a real credential).
  */
+import names from "../data/names.json" with { type: "json" };
 import type { Charset, SecretRule } from "../rule.js";
 
 export const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -121,3 +122,17 @@ export function prefixed(s: PrefixedSpec): SecretRule {
     },
   };
 }
+
+/**
+ * Keywords for a name holding a credential word (`data/names.json`), for rules with a `nameGroup`. Words of
+ * ≤ 3 letters (pat, pwd, key, …) hide inside common names (PATH, OLDPWD): they count only next to a
+ * delimiter.
+ */
+export const nameKeywords: readonly string[] = [
+  ...new Set(
+    [...names.passwordWords, ...names.secretWords].flatMap((w) => {
+      const k = w.toLowerCase();
+      return k.length > 3 ? [k] : ["=", ":", '"', "'", " ", "_", "-", "."].map((d) => `${k}${d}`);
+    }),
+  ),
+];
