@@ -22,15 +22,23 @@ export interface SeenProcess {
 }
 
 export interface ScanResult {
-  /** Subjects of processes new since the last scan (or every process on the first scan). */
-  fresh: Subject[];
+  /** Processes explained in this scan (new since the last scan, or every process on the first). */
+  explained: number;
+  /** Collection issues of the processes explained. */
+  issueCodes: CollectionIssue["code"][];
   /** Processes seen in this scan (new and old). */
   live: number;
   /** Processes gone since the last scan. */
   gone: number;
-  issues: CollectionIssue[];
   durationMs: number;
 }
+
+/** Receives the subjects of new processes, a batch at a time (memory stays bounded on the first scan). */
+export type BatchSink = (subjects: Subject[]) => Promise<void>;
+
+/** Scans reuse one session (parsed startup files, unit files) for this many scans, then start afresh. */
+const SESSION_SCANS = 20;
+const BATCH = 64;
 
 export interface AgentOptions {
   root?: string;
@@ -40,6 +48,7 @@ export interface AgentOptions {
 /** One incremental scanner; call `scan()` on every tick. */
 export class ProcessScanner {
   private readonly seen = new Map<string, SeenProcess>();
+  private session: ExplainSession | undefined;
   scans = 0;
 
   constructor(private readonly opts: AgentOptions = {}) {}
@@ -49,16 +58,21 @@ export class ProcessScanner {
     return this.seen.values();
   }
 
-  async scan(): Promise<ScanResult> {
+  async scan(sink: BatchSink = async () => {}): Promise<ScanResult> {
     const t0 = performance.now();
-    // A session per scan: its memo tables (parsed startup files, unit files) do not grow without bound.
-    const session = new ExplainSession({ root: this.opts.root, reveal: !!this.opts.reveal });
+    // One session serves a few scans (its memo tables hold parsed startup files), then is dropped, so
+    // that memory does not grow with the files ever seen.
+    if (!this.session || this.scans % SESSION_SCANS === 0) {
+      this.session = new ExplainSession({ root: this.opts.root, reveal: !!this.opts.reveal });
+    }
+    const session = this.session;
     const pids = await session.reader.listPids();
-    const fresh: Subject[] = [];
+    let batch: Subject[] = [];
+    let explained = 0;
     const alive = new Set<string>();
-    const issues: CollectionIssue[] = [];
+    const issueCodes: CollectionIssue["code"][] = [];
     for (const pid of pids) {
-      const key = await this.keyOf(session, pid);
+      const key = this.keyOf(session, pid);
       if (key === undefined) continue; // exited before it could be read
       alive.add(key);
       if (this.seen.has(key)) continue;
@@ -79,8 +93,15 @@ export class ProcessScanner {
         byKind: s.byKind,
         findings: s.findings,
       });
-      fresh.push(subject);
+      for (const i of subject.issues) issueCodes.push(i.code);
+      explained++;
+      batch.push(subject);
+      if (batch.length >= BATCH) {
+        await sink(batch);
+        batch = [];
+      }
     }
+    if (batch.length > 0) await sink(batch);
     let gone = 0;
     for (const k of [...this.seen.keys()]) {
       if (!alive.has(k)) {
@@ -89,13 +110,14 @@ export class ProcessScanner {
       }
     }
     this.scans++;
-    return { fresh, live: alive.size, gone, issues, durationMs: performance.now() - t0 };
+    return { explained, issueCodes, live: alive.size, gone, durationMs: performance.now() - t0 };
   }
 
   /** `pid:starttime` from /proc/<pid>/stat (field 22), or undefined when the process is gone. */
-  private async keyOf(session: ExplainSession, pid: number): Promise<string | undefined> {
+  private keyOf(session: ExplainSession, pid: number): string | undefined {
     try {
-      const stat = await session.fs.readFile(`/proc/${pid}/stat`);
+      // Synchronous: thousands of tiny procfs reads per scan; a promise each costs more than the read.
+      const stat = session.fs.readFileSync(`/proc/${pid}/stat`);
       const text = stat.toString("latin1");
       const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
       return `${pid}:${fields[19] ?? "?"}`;

@@ -60,7 +60,7 @@ export class AgentMetrics {
   });
 
   /** Records one scan: its duration, what is alive now, and the issues of the processes explained. */
-  observe(durationMs: number, live: Iterable<SeenProcess>, issues: Iterable<CollectionIssue>): void {
+  observe(durationMs: number, live: Iterable<SeenProcess>, issues: Iterable<CollectionIssue["code"]>): void {
     this.scans.inc();
     this.duration.observe(durationMs / 1000);
     let n = 0;
@@ -83,7 +83,7 @@ export class AgentMetrics {
     this.findings.reset();
     for (const sev of ["info", "low", "medium", "high", "critical"])
       this.findings.set({ severity: sev }, bySeverity[sev] ?? 0);
-    for (const i of issues) this.issues.inc({ code: i.code });
+    for (const code of issues) this.issues.inc({ code });
   }
 
   text(): Promise<string> {

@@ -51,12 +51,12 @@ export const agentCommand: CliCommand = {
     return cmd.action(async (o) => {
       const interval = parseDuration(String(o.interval));
       const scanner = new ProcessScanner({ root: o.root });
-      const emit = async () => {
-        const r = await scanner.scan();
-        const report = await makeReport(ctx, "agent", { ...o, reveal: false }, r.fresh, r.issues);
-        await emitReport(ctx, report, { ...o, reveal: false, partialOk: true });
-        return r;
-      };
+      // Each batch of new processes is one report: the first scan of a busy node never sits in memory whole.
+      const emit = () =>
+        scanner.scan(async (subjects) => {
+          const report = await makeReport(ctx, "agent", { ...o, reveal: false }, subjects);
+          await emitReport(ctx, report, { ...o, reveal: false, partialOk: true });
+        });
       if (o.once) {
         await emit();
         return;
@@ -86,11 +86,7 @@ export const agentCommand: CliCommand = {
         for (;;) {
           const r = await emit();
           lastScanEnd = Date.now();
-          metrics.observe(
-            r.durationMs,
-            scanner.processes(),
-            r.fresh.flatMap((s) => s.issues),
-          );
+          metrics.observe(r.durationMs, scanner.processes(), r.issueCodes);
           const delay = nextDelay(interval, r.durationMs);
           deadline = lastScanEnd + delay + Math.max(interval, 3 * r.durationMs);
           const timer = new Promise<"tick">((resolve) => setTimeout(() => resolve("tick"), delay));
