@@ -11,6 +11,7 @@ const loaders: Record<Format, () => Promise<Reporter>> = {
   jsonl: async () => (await import("./jsonl.js")).jsonlReporter,
   sarif: async () => (await import("./sarif.js")).sarifReporter,
   junit: async () => (await import("./junit.js")).junitReporter,
+  syslog: async () => (await import("./syslog.js")).syslogReporter,
 };
 
 export async function reporterFor(format: Format): Promise<Reporter> {
