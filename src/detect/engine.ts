@@ -41,6 +41,8 @@ interface CompiledRule {
 }
 
 const EXAMPLE_KEYS = new Set<string>(exampleKeys.keys);
+/** How far before a credential word a name may start (name rules allow 128 characters, plus the word). */
+const NAME_REACH = 160;
 /** How far a multi-line rule (PEM) may look past the line holding its keyword. */
 const MULTILINE_WINDOW = 70_000;
 
@@ -51,6 +53,8 @@ export class SecretEngine {
   private readonly keywordRules: number[][];
   private readonly stamp: Int32Array;
   private stampGen = 0;
+  /** End of the last candidate `accept` extended (for rejections), -1 if none; relative to the hay. */
+  private rejectedEnd = -1;
   readonly rules: readonly SecretRule[];
 
   constructor(rules: readonly SecretRule[]) {
@@ -185,11 +189,18 @@ export class SecretEngine {
           out.push(hit);
           // An extended match already covers the rest of the value: resume after it (keeps the scan linear).
           if (hit.end - base > c.re.lastIndex) c.re.lastIndex = hit.end - base;
+        } else if (this.rejectedEnd > c.re.lastIndex) {
+          // The candidate ran on past the regex (`extendWhile`) and was rejected as a whole: a run is
+          // judged once, not again from each of its characters (linear time).
+          c.re.lastIndex = this.rejectedEnd;
         } else if (c.rule.nameGroup !== undefined) {
           // A name that is not credential-bearing (`JAVA_OPTS=`): its value may hold an assignment of
           // its own (`-Dpassword=…`, `--password=…`), so search again from the value, not after it.
+          // Only where a credential word occurs in the value, from just before it (the longest name),
+          // so that `k1=v1;k2=v2;…` is not matched again from every value (linear time).
           const at = valueStart(c, m);
-          if (at > m.index && at < c.re.lastIndex) c.re.lastIndex = at;
+          const kw = at > m.index ? this.index.firstEnd(hay, at, c.re.lastIndex) : -1;
+          if (kw > 0) c.re.lastIndex = Math.max(at, kw - NAME_REACH);
         }
       }
     }
@@ -203,6 +214,7 @@ export class SecretEngine {
     rest: () => string,
   ): SecretMatch | null {
     const rule = c.rule;
+    this.rejectedEnd = -1;
     let g = -1;
     for (const gi of c.groups) {
       if (m[gi] !== undefined) {
@@ -232,6 +244,7 @@ export class SecretEngine {
       end = Math.min(text.length, Math.max(end, rule.extendEnd(text, idx[0], end)));
     }
     const secret = end === idx[1] ? m[g]! : text.slice(idx[0], end);
+    this.rejectedEnd = rule.extendWhile && rule.nameGroup === undefined ? end : -1;
     // Documentation examples are masked like any key, marked so that no finding is raised.
     const example =
       EXAMPLE_KEYS.has(secret) || (rule.exampleKeys !== undefined && anyOf(rule.exampleKeys, secret));

@@ -106,6 +106,20 @@ export class KeywordIndex {
     return found;
   }
 
+  /** End offset of the first keyword occurrence in `text[from, to)`, or -1. */
+  firstEnd(text: string, from = 0, to = text.length): number {
+    const delta = this.delta;
+    const acc = this.accepting;
+    let s = 0;
+    for (let i = from; i < to; i++) {
+      let c = text.charCodeAt(i);
+      if (c >= ALPHA) c = 0;
+      s = delta[(s << 7) | c]!;
+      if (acc[s] === 1) return i + 1;
+    }
+    return -1;
+  }
+
   /** The ids of keywords occurring in `text` (sorted). */
   matches(text: string): number[] {
     const seen = new Uint8Array(this.keywords.length);
