@@ -30,6 +30,7 @@ export type {
   ShellId,
   ShellMode,
 } from "./attribution/shell/types.js";
+export { EnvtraceError, type ErrorCode, EXIT } from "./cli/errors.js";
 export { run } from "./cli/run.js";
 export { loadFingerprintKey } from "./detect/fingerprint-key.js";
 export {
@@ -82,7 +83,18 @@ export { detectInPod, explainInPod, type InPodOptions } from "./k8s/in-pod.js";
 export { fetchLive, type LiveOptions } from "./k8s/live.js";
 export { loadManifest } from "./k8s/load.js";
 export * from "./model/index.js";
-export { reporters } from "./report/index.js";
+export {
+  buildReport,
+  explainSubject,
+  FORMATS,
+  type Format,
+  type RenderOptions,
+  type Reporter,
+  renderResults,
+  reporterFor,
+  reporters,
+  runInfo,
+} from "./report/index.js";
 export {
   type BundleInfo,
   findBundle,
@@ -104,3 +116,4 @@ export { type CriInfo, criInfo, parseOciConfig } from "./snapshot/container/oci.
 export { parseEnviron } from "./snapshot/environ.js";
 export { createHostFs, type HostFs } from "./snapshot/host-fs.js";
 export { ProcReader } from "./snapshot/procfs.js";
+export { VERSION } from "./version.js";

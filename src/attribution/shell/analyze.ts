@@ -1606,6 +1606,20 @@ export async function analyzeStartupUncached(
 /**
  * The startup analysis of `req.shell` in `req.mode` with the given starting environment, memoised per
  * (shell, mode, HOME, ZDOTDIR, ENV, BASH_ENV, PATH) through `ctx.memo`. fish goes to its own reader.
+ *
+ * `ctx` is where files are read from and problems go: make one with
+ * `createResolverContext({ fs: createHostFs("/"), issues: [] })` (both exported by the package); the
+ * analysis reads only through `ctx.fs` (so a mounted host tree works with `createHostFs(root)`) and never
+ * runs a file. Never throws for bad input: unreadable or malformed files become `issues`.
+ *
+ * @example
+ * const issues = [];
+ * const ctx = createResolverContext({ fs: createHostFs("/"), issues });
+ * const a = await analyzeStartup(
+ *   { shell: "bash", mode: { login: true, interactive: true }, env: new Map([["HOME", "/home/ada"]]) },
+ *   ctx,
+ * );
+ * a.final.get("EDITOR")?.location; // { file: "/home/ada/.bashrc", line: 12 }
  */
 export function analyzeStartup(req: ShellAnalysisRequest, ctx: ResolverContext): Promise<ShellAnalysis> {
   if (req.shell === "fish") return analyzeFishStartup(req, ctx);
