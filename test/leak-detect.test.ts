@@ -159,9 +159,7 @@ describe("vendors' documentation example keys", () => {
 
 describe("PEM blocks are bounded: nothing after a malformed block is swallowed", () => {
   const b64line = (seed: number) =>
-    Buffer.alloc(48, seed)
-      .map((b, i) => (b * 31 + i * 7) & 255)
-      .toString("base64");
+    Buffer.from(Buffer.alloc(48, seed).map((b, i) => (b * 31 + i * 7) & 255)).toString("base64");
   const body = [b64line(1), b64line(2), b64line(3), "QUJDREVGR0g="].join("\n");
   const after = Array.from({ length: 130 }, (_, i) => `LINE_${i}=value-${i}`).join("\n");
 
