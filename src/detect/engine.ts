@@ -1,7 +1,7 @@
 /**
  * The detection engine. Cheap stages first: one keyword pass over the text (Aho–Corasick, see
  * `prefilter.ts`) → for each line holding a keyword, only the regexes of the rules whose keywords occur
- * there → entropy of the captured group → allowlists (rule `allow`, documented example keys, placeholders)
+ * there → entropy of the captured group → allowlists (rule `allow`, placeholders; vendors' documentation example keys are kept but marked `example`)
  * → the rule's own `isFalsePositive`. Rules marked `multiline` (PEM blocks) look past the end of the line.
  *
  * Contract: `scan` never throws on any input and runs in time linear in the text (every rule regex is
