@@ -17,7 +17,8 @@ export const REPORT_SCHEMA_VERSION = 2;
  * `pod-container`: one container of a Kubernetes pod; `go-toolchain`: the `go env` of a process;
  * `module-cache`: a Go module cache; `host`: the host's kernel, cgroup, SELinux, shells; `drift`: a pair of
  * snapshots; `shell-startup`: what a shell's startup files export; `exec-tree`: a process recorded under
- * `envtrace record`; `inputs`: problems with the inputs themselves (no subject of their own).
+ * `envtrace record`; `inputs`: problems with the inputs themselves (no subject of their own); `audit-log`: an
+ * audit trail checked by `envtrace audit verify` (one or more rotated files).
  */
 export const SUBJECT_KINDS = [
   "process",
@@ -30,6 +31,7 @@ export const SUBJECT_KINDS = [
   "shell-startup",
   "exec-tree",
   "inputs",
+  "audit-log",
 ] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
