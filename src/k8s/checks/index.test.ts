@@ -27,6 +27,30 @@ describe("k8s check registry", () => {
     for (const c of k8sChecks) expect(fired.has(c.meta.id), c.meta.id).toBe(true);
   });
 
+  it("a vendor's documentation key written as a literal is masked but raises no finding", async () => {
+    const { loadManifest } = await import("../load.js");
+    const { ObjectIndex } = await import("../objects.js");
+    const { explainIndex } = await import("../explain.js");
+    const index = new ObjectIndex();
+    const text = `kind: Pod
+metadata: {name: p, namespace: default}
+spec:
+  containers:
+  - name: c
+    env:
+    - {name: AWS_ACCESS_KEY_ID, value: AKIAIOSFODNN7EXAMPLE}
+    - {name: REAL_TOKEN, value: ghp_${"Zx9Lq2Wm4R".repeat(3)}Ab12Cd}
+`;
+    for (const o of loadManifest(text, "p.yaml").objects) index.add(o);
+    const out = explainIndex(index, {});
+    const keys = out.results.flatMap((r) =>
+      r.findings.filter((f) => f.id === "ENVT-K8S-001").map((f) => f.key),
+    );
+    expect(keys).toEqual(["REAL_TOKEN"]);
+    const v = out.results[0]!.variables.find((x) => x.key === "AWS_ACCESS_KEY_ID")!;
+    expect(String(v.value)).toBe("AKIA********(example)");
+  });
+
   it("reports a collision between an app variable and a service-link name", async () => {
     const { loadManifest } = await import("../load.js");
     const { ObjectIndex } = await import("../objects.js");
