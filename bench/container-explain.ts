@@ -71,7 +71,7 @@ try {
   }
   row("envtrace container <id> (median wall)", median(ours), "ms", "podman inspect <id>", median(ref));
   // The library call alone (no Node start-up, no CLI module loading): what the container pipeline costs.
-  const { explainContainer } = await import("../dist/attribution/container/explain.js");
+  const { explainContainer } = await import("../src/attribution/container/explain.js");
   const lib: number[] = [];
   for (let i = 0; i < RUNS; i++) lib.push(await timeIt(() => explainContainer(container, { env })));
   row("explainContainer() in-process (median)", median(lib), "ms", "podman inspect <id>", median(ref));
