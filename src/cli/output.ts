@@ -28,7 +28,7 @@ export interface CommandContext {
 
 /** `-o, --format` with every format (or a command's own list), `--output FILE`, `--fail-on`, `--wide`. */
 export function addOutputOptions(cmd: Command, formats: readonly Format[] = FORMATS): Command {
-  return cmd
+  return addAuditOptions(cmd)
     .addOption(
       new Option("-o, --format <format>", "output format")
         .choices([...formats])
@@ -55,7 +55,7 @@ function parseFormat(v: string, formats: readonly Format[]): Format {
   return v as Format;
 }
 
-export interface OutputOpts {
+export interface OutputOpts extends AuditOpts {
   format?: Format;
   output?: string;
   failOn?: Severity;
@@ -144,8 +144,10 @@ export async function makeReport(
 
 /** Renders and writes a report; raises exit 1 when a finding is at or above `--fail-on`. */
 export async function emitReport(ctx: CommandContext, report: Report, o: OutputOpts): Promise<void> {
+  await recordAudit(ctx, report, o);
   const reporter = await reporterFor(o.format ?? "text");
   const text = await reporter.render(report, {
+    ...syslogRenderOptions(o),
     color: !o.output && useColor(ctx.io),
     ...(ctx.io.stdout.columns && !o.output ? { width: ctx.io.stdout.columns } : {}),
     ...(o.wide ? { wide: true } : {}),
@@ -202,4 +204,102 @@ export function commandContext(
   setExit: (code: number) => void = () => {},
 ): CommandContext {
   return { io, argv, startedAt: new Date(), version: "0.0.0", setExit };
+}
+
+// ---- Audit trail and syslog delivery (issue 12; src/audit/). Added to every report command by
+// addOutputOptions; emitReport calls recordAudit before rendering so that failures reach the report. ----
+
+/** `--audit-log`, `--audit-key-file`, `--audit-max-bytes`, `--syslog`, `--syslog-pen`, `--syslog-max-line`. */
+export interface AuditOpts {
+  auditLog?: string;
+  auditKeyFile?: string;
+  auditMaxBytes?: number;
+  syslog?: string[];
+  syslogPen?: number;
+  syslogMaxLine?: number;
+}
+
+/** The audit and syslog options (and their pre-scan check) of every report command. */
+export function addAuditOptions(cmd: Command): Command {
+  return cmd
+    .hook("preAction", auditPreflight)
+    .addOption(auditOption("--audit-log <file>", "append this run to a hash-chained audit log (JSON lines)"))
+    .addOption(
+      auditOption(
+        "--audit-key-file <file>",
+        "MAC the audit records with this key (default: $ENVTRACE_AUDIT_KEY)",
+      ),
+    )
+    .addOption(
+      auditOption(
+        "--audit-max-bytes <n>",
+        "rotate the audit log to FILE.N before it grows past N bytes",
+      ).argParser((v: string) => positiveInt("--audit-max-bytes", v, 1024)),
+    )
+    .addOption(
+      auditOption(
+        "--syslog <url>",
+        "send the events to a collector: udp://H:P, tcp://H:P, tls://H:P?ca=F (repeatable)",
+      ).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
+    )
+    .addOption(
+      auditOption(
+        "--syslog-pen <n>",
+        "syslog: IANA enterprise number of the envtrace@N SD-ID (default 32473)",
+      ).argParser((v: string) => positiveInt("--syslog-pen", v, 1)),
+    )
+    .addOption(
+      auditOption(
+        "--syslog-max-line <bytes>",
+        "syslog: longest line; longer ones are cut with a marker (default 8192)",
+      ).argParser((v: string) => positiveInt("--syslog-max-line", v, 480)),
+    );
+}
+
+function auditOption(flags: string, description: string): Option {
+  return new Option(flags, description).helpGroup("Audit trail and syslog:");
+}
+
+function positiveInt(flag: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min)
+    throw new EnvtraceError("USAGE", {
+      detail: `${flag} ${v.slice(0, 40)}: give an integer of at least ${min}`,
+    });
+  return n;
+}
+
+/** What can be known before the scan (unwritable or full audit log, key, syslog URLs): exit 2, one line. */
+async function auditPreflight(_cmd: Command, action: Command): Promise<void> {
+  const o = action.opts() as AuditOpts;
+  if (!o.auditLog && !o.syslog?.length) return;
+  const { preflight } = await import("../audit/deliver.js");
+  try {
+    await preflight(o, process.env);
+  } catch (err) {
+    throw new EnvtraceError("BAD_INPUT", {
+      input:
+        o.auditLog && !String((err as Error).message).startsWith("--syslog") ? "--audit-log" : "--syslog",
+      why: (err as Error).message,
+    });
+  }
+}
+
+/** Appends the run to `--audit-log` and sends it to each `--syslog`; problems become collection issues. */
+async function recordAudit(ctx: CommandContext, report: Report, o: AuditOpts): Promise<void> {
+  if (!o.auditLog && !o.syslog?.length) return;
+  const { recordRun } = await import("../audit/deliver.js");
+  const r = await recordRun(report, o, ctx.io);
+  report.issues.push(...r.issues);
+  if (r.failed) ctx.setExit(EXIT.ERROR);
+}
+
+function syslogRenderOptions(o: AuditOpts): { syslog?: { pen?: number; maxLineBytes?: number } } {
+  if (!o.syslogPen && !o.syslogMaxLine) return {};
+  return {
+    syslog: {
+      ...(o.syslogPen ? { pen: o.syslogPen } : {}),
+      ...(o.syslogMaxLine ? { maxLineBytes: o.syslogMaxLine } : {}),
+    },
+  };
 }

@@ -22,6 +22,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "k8s", load: async () => (await import("./k8s.js")).k8sCommand },
   { name: "redact", load: async () => (await import("./redact.js")).redactCommand },
   { name: "agent", load: async () => (await import("./agent.js")).agentCommand },
+  { name: "audit", load: async () => (await import("./audit.js")).auditCommand },
 ];
 
 /**

@@ -1,0 +1,82 @@
+/**
+ * One audit record = one JSON line:
+ * `{"host","kid"?,"payload","prev","run","seq","time","type","v", "hash", "mac"?}`.
+ *
+ * - `hash` = SHA-256 (hex) of the RFC 8785 (JCS) serialization of the record without `hash` and `mac`;
+ *   `prev` = the previous record's `hash` ({@link GENESIS} for the first record of a chain), so each
+ *   record commits to every record before it.
+ * - `mac` = HMAC-SHA-256 (hex) with the audit key over the ASCII hex of `hash`; `kid` = the first 16 hex of
+ *   SHA-256 of the key, so a verifier can tell a wrong key from a forged record. Without the key nobody can
+ *   rewrite the file and keep the MACs valid.
+ * - The line written is the canonical body with `hash` (and `mac`) appended before its closing brace.
+ * Payloads hold masked values only (the report's masks; keyed fingerprints of flagged values).
+ */
+import { createHash, createHmac } from "node:crypto";
+import { canonicalize } from "./jcs.js";
+
+export const AUDIT_SCHEMA = 1;
+export const GENESIS = "0".repeat(64);
+
+/** Frames and events. `rotate` is the first record of a file that continues a rotated one. */
+export type AuditRecordType =
+  | "run-start"
+  | "run-end"
+  | "rotate"
+  | "variable"
+  | "setting"
+  | "check"
+  | "drift"
+  | "finding"
+  | "issue";
+
+export interface AuditBody {
+  v: number;
+  seq: number;
+  time: string;
+  host: string;
+  run: string;
+  type: AuditRecordType | string;
+  payload: Record<string, unknown>;
+  prev: string;
+  kid?: string;
+}
+
+export interface AuditRecord extends AuditBody {
+  hash: string;
+  mac?: string;
+}
+
+export interface AuditKey {
+  key: Buffer;
+  kid: string;
+}
+
+export function auditKey(key: Buffer): AuditKey {
+  return { key, kid: createHash("sha256").update(key).digest("hex").slice(0, 16) };
+}
+
+export function sha256Hex(s: string): string {
+  return createHash("sha256").update(s, "utf8").digest("hex");
+}
+
+export function macOf(hash: string, key: Buffer): string {
+  return createHmac("sha256", key).update(hash, "latin1").digest("hex");
+}
+
+/** The record's line (with its newline) and the record. */
+export function sealRecord(body: AuditBody, key?: AuditKey): { line: string; record: AuditRecord } {
+  if (key) body.kid = key.kid;
+  const canon = canonicalize(body);
+  const hash = sha256Hex(canon);
+  const mac = key ? macOf(hash, key.key) : undefined;
+  const line = `${canon.slice(0, -1)},"hash":"${hash}"${mac ? `,"mac":"${mac}"` : ""}}\n`;
+  return { line, record: mac ? { ...body, hash, mac } : { ...body, hash } };
+}
+
+/** Recomputes a parsed record's hash from its body (everything but `hash` and `mac`). */
+export function recomputeHash(r: Record<string, unknown>): string {
+  const { hash: _h, mac: _m, ...body } = r;
+  return sha256Hex(canonicalize(body));
+}
+
+export const HEX64 = /^[0-9a-f]{64}$/;
