@@ -58,3 +58,59 @@ export function tempTree(prefix: string): {
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
 }
+
+/**
+ * One benchmark figure, as every bench script returns it from `bench()` and `npm run bench` collects it
+ * into docs/BENCHMARKS.md: the figure, its anchor measured in the same run, the target and whether it was
+ * met, and the peak RSS of what was measured.
+ */
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  anchor: string;
+  anchorValue: number;
+  target: string;
+  pass: boolean;
+  rssMB: number;
+  /** What bounds the figure when the target is missed (from a profile), and what would reach it. */
+  note?: string;
+}
+
+export function printFigures(figs: readonly Figure[]): void {
+  for (const f of figs) {
+    const ratio = f.anchorValue ? `${(f.value / f.anchorValue).toFixed(2)}×` : "—";
+    console.log(
+      `${f.name.padEnd(52)} ${f.value.toFixed(1).padStart(9)} ${f.unit.padEnd(6)} | ${f.anchor.padEnd(34)} ${f.anchorValue
+        .toFixed(1)
+        .padStart(
+          9,
+        )} | ratio ${ratio.padStart(7)} | RSS ${f.rssMB.toFixed(0).padStart(4)} MB | ${f.pass ? "PASS" : "MISS"} (target ${f.target})`,
+    );
+    if (f.note && !f.pass) console.log(`  ${f.note}`);
+  }
+}
+
+/** Median wall ms and peak RSS (MB, from GNU time's %M) of a command run `runs` times. */
+export function measureCommand(
+  cmd: string,
+  args: string[],
+  runs: number,
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): { ms: number; rssMB: number } {
+  const times: number[] = [];
+  let rss = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    times.push(performance.now() - t0);
+    if (r.status !== 0)
+      throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr.toString().slice(-300)}`);
+    rss = Math.max(rss, Number(r.stderr.toString().trim().split("\n").pop()) / 1024);
+  }
+  return { ms: median(times), rssMB: rss };
+}
