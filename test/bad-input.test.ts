@@ -117,3 +117,26 @@ describe("a file the user names must be one: one line, exit 2", () => {
     }
   });
 });
+
+describe("--exclude-env", () => {
+  it("leaves matching variables and their findings out of every format; a bad pattern is one line", async () => {
+    const { startProcess, waitForDescendant, killAll } = await import("./helpers/processes.js");
+    const token = `ghp_${"Ex9Lq2Wm4R".repeat(3)}Ab12Cd`;
+    const child = startProcess("sh", ["-c", "sleep 60; :"], {
+      env: { PATH: "/usr/bin:/bin", CI_JOB_TOKEN: token, CI_PIPELINE_ID: "7", KEEP_ME: "1" },
+    });
+    try {
+      const pid = String(await waitForDescendant(child.pid!, "sleep"));
+      const r = await runCli(["explain", "--pid", pid, "-o", "json", "--exclude-env", "CI_.*"]);
+      const keys = JSON.parse(r.stdout).subjects[0].variables.map((v: { key: string }) => v.key);
+      expect(keys).toContain("KEEP_ME");
+      expect(keys.filter((k: string) => k.startsWith("CI_"))).toEqual([]);
+      expect(r.stdout).not.toContain("CI_JOB_TOKEN");
+      const bad = await runCli(["explain", "--pid", pid, "--exclude-env", "("]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/^envtrace: --exclude-env '\(' is not a regular expression/);
+    } finally {
+      killAll();
+    }
+  });
+});

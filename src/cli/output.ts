@@ -43,7 +43,23 @@ export function addOutputOptions(cmd: Command, formats: readonly Format[] = FORM
         .default(undefined),
     )
     .option("--wide", "text: never cut a column to fit the terminal")
-    .option("--strict", "exit 2 when anything could not be read (any collection issue)");
+    .option("--strict", "exit 2 when anything could not be read (any collection issue)")
+    .option(
+      "--exclude-env <regex>",
+      "leave out variables whose name matches (e.g. 'CI_.*|GITLAB.*'; anchored; repeatable)",
+      collectExclude,
+    );
+}
+
+/** `--exclude-env`: each pattern anchored to the whole name; a bad pattern is a usage error. */
+function collectExclude(v: string, prev: RegExp[] = []): RegExp[] {
+  try {
+    return [...prev, new RegExp(`^(?:${v})$`)];
+  } catch (err) {
+    throw new EnvtraceError("USAGE", {
+      detail: `--exclude-env '${v.slice(0, 60)}' is not a regular expression: ${(err as Error).message.split(": ").pop()}`,
+    });
+  }
 }
 
 function parseFormat(v: string, formats: readonly Format[]): Format {
@@ -64,6 +80,8 @@ export interface OutputOpts extends AuditOpts {
   strict?: boolean;
   /** Unreadable subjects are expected (the agent's scans): no exit 2 for them. */
   partialOk?: boolean;
+  /** `--exclude-env`: names of variables left out of the report (and of its findings). */
+  excludeEnv?: RegExp[];
 }
 
 /** The command line with every secret masked (a `--password=…` in argv must not reach a report). */
@@ -139,7 +157,22 @@ export async function makeReport(
     revealed: !!o.reveal,
     ...(o.failOn ? { failOn: o.failOn } : {}),
   });
-  return buildReport(run, subjects, issues);
+  return buildReport(
+    run,
+    o.excludeEnv?.length ? subjects.map((s) => withoutKeys(s, o.excludeEnv!)) : subjects,
+    issues,
+  );
+}
+
+/** A subject without the variables (and their findings, settings, drift entries) whose name matches. */
+function withoutKeys(s: Subject, patterns: readonly RegExp[]): Subject {
+  const out = (key: string | undefined) => key !== undefined && patterns.some((p) => p.test(key));
+  const r: Subject = { ...s, findings: s.findings.filter((f) => !out(f.key)) };
+  if (s.variables) r.variables = s.variables.filter((v) => !out(v.key));
+  if (s.settings) r.settings = s.settings.filter((v) => !out(v.key));
+  if (s.drift) r.drift = s.drift.filter((v) => !out(v.key));
+  if (s.missing) r.missing = s.missing.filter((k) => !out(k));
+  return r;
 }
 
 /** Renders and writes a report; raises exit 1 when a finding is at or above `--fail-on`. */
