@@ -8,20 +8,9 @@ import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { ProcessScanner } from "../src/fleet/agent.js";
-import { median } from "./lib.js";
+import { type Figure, median, printFigures } from "./lib.js";
 
 setFlagsFromString("--liftoff-only");
-
-export interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  anchor: string;
-  anchorValue: number;
-  target: string;
-  pass: boolean;
-  rssMB: number;
-}
 
 const N = 500;
 const ticks = 100; // USER_HZ on Linux
@@ -114,14 +103,4 @@ export async function bench(): Promise<Figure[]> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const f of await bench()) {
-    console.log(
-      `${f.name.padEnd(52)} ${f.value.toFixed(2).padStart(9)} ${f.unit.padEnd(7)} | ${f.anchor.padEnd(32)} ${f.anchorValue
-        .toFixed(2)
-        .padStart(
-          9,
-        )} | ratio ${(f.value / f.anchorValue).toFixed(3)}× | RSS ${f.rssMB.toFixed(0)} MB | ${f.pass ? "PASS" : "MISS"} (target ${f.target})`,
-    );
-  }
-}
+if (import.meta.url === `file://${process.argv[1]}`) printFigures(await bench());

@@ -5,43 +5,15 @@
  * `npm exec --offline envtrace`, `npx envtrace`. RSS next to time. Run: `npx tsx bench/explain-one.ts`
  * (needs `npm run build`; the global install goes to a temporary prefix).
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { median } from "./lib.js";
-
-export interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  anchor: string;
-  anchorValue: number;
-  target: string;
-  pass: boolean;
-  rssMB: number;
-}
+import { type Figure, measureCommand, printFigures } from "./lib.js";
 
 const RUNS = 15;
 const ROOT = new URL("..", import.meta.url).pathname;
-
-/** Median wall ms and peak RSS (MB, from GNU time) of a command. */
-function measure(cmd: string, args: string[], runs = RUNS): { ms: number; rssMB: number } {
-  const times: number[] = [];
-  let rss = 0;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    times.push(performance.now() - t0);
-    if (r.status !== 0)
-      throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr.toString().slice(-300)}`);
-    rss = Math.max(rss, Number(r.stderr.toString().trim().split("\n").pop()) / 1024);
-  }
-  return { ms: median(times), rssMB: rss };
-}
+const measure = (cmd: string, args: string[], runs = RUNS) => measureCommand(cmd, args, runs, { cwd: ROOT });
 
 export async function bench(): Promise<Figure[]> {
   const target = spawn("bash", ["-c", "export A=1 B=2; sleep 600; :"], { stdio: "ignore", detached: true });
@@ -135,10 +107,4 @@ export async function bench(): Promise<Figure[]> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const f of await bench()) {
-    console.log(
-      `${f.name.padEnd(46)} ${f.value.toFixed(1).padStart(8)} ${f.unit} | ${f.anchor.padEnd(22)} ${f.anchorValue.toFixed(1).padStart(8)} ms | ratio ${(f.value / f.anchorValue).toFixed(2)}× | RSS ${f.rssMB.toFixed(0)} MB | ${f.pass ? "PASS" : "MISS"} (target ${f.target})`,
-    );
-  }
-}
+if (import.meta.url === `file://${process.argv[1]}`) printFigures(await bench());
