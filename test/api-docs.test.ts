@@ -20,6 +20,13 @@ describe("the library", () => {
     expect(missing).toEqual([]);
   });
 
+  it("the README's library example works: explain a process, render it in another format", async () => {
+    const result = await lib.explainProcess(process.pid);
+    const sarif = JSON.parse(await lib.renderResults([result], "sarif"));
+    expect(sarif.version).toBe("2.1.0");
+    expect(result.variables.length).toBeGreaterThan(0);
+  });
+
   it("keeps the promises of its docs: detectSecret with one argument does not throw", () => {
     expect(() => lib.detectSecret("AKIAIOSFODNN7EXAMPLE")).not.toThrow();
   });

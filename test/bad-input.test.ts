@@ -140,3 +140,21 @@ describe("--exclude-env", () => {
     }
   });
 });
+
+describe("--strict", () => {
+  it("fails (exit 2, one line) when anything could not be read; without it the run succeeds", async () => {
+    const file = join(dir, "mixed.yaml");
+    execFileSync("sh", [
+      "-c",
+      `printf 'kind: Pod\\nmetadata: {name: p}\\nspec:\\n  containers:\\n  - name: c\\n    env: [{name: A, value: "1"}]\\n---\\n[unclosed\\n' > ${file}`,
+    ]);
+    const plain = await runCli(["k8s", "explain", "-f", file, "-o", "json"]);
+    expect(plain.code).toBe(0);
+    const doc = JSON.parse(plain.stdout);
+    expect([...doc.issues, ...doc.subjects[0].issues].length).toBeGreaterThan(0);
+    const strict = await runCli(["k8s", "explain", "-f", file, "-o", "json", "--strict"]);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/^envtrace: --strict: \d+ collection issue\(s\), first: /);
+    expect(strict.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
