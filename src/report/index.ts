@@ -12,6 +12,7 @@ const loaders: Record<Format, () => Promise<Reporter>> = {
   sarif: async () => (await import("./sarif.js")).sarifReporter,
   junit: async () => (await import("./junit.js")).junitReporter,
   syslog: async () => (await import("./syslog.js")).syslogReporter,
+  k8s: async () => (await import("./k8s.js")).k8sReporter,
 };
 
 export async function reporterFor(format: Format): Promise<Reporter> {

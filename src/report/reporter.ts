@@ -6,7 +6,7 @@
 import type { Report, Severity } from "../model/index.js";
 
 /** Every output format; each has one file `src/report/<id>.ts` and an entry in `index.ts`. */
-export const FORMATS = ["text", "json", "jsonl", "sarif", "junit", "syslog"] as const;
+export const FORMATS = ["text", "json", "jsonl", "sarif", "junit", "syslog", "k8s"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
@@ -20,6 +20,8 @@ export interface RenderOptions {
   failOn?: Severity;
   /** RFC 5424 options (syslog). */
   syslog?: { pen?: number; maxLineBytes?: number; appName?: string };
+  /** Kubernetes objects (k8s): one audit level for every event; reports or events left out. */
+  k8s?: { level?: "None" | "Metadata" | "Request" | "RequestResponse"; reports?: boolean; events?: boolean };
 }
 
 export interface Reporter {

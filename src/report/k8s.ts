@@ -1,0 +1,410 @@
+/**
+ * Kubernetes objects of the two envtrace CRDs (`deploy/crds/`, group `envtrace.dev`, version `v1alpha1`),
+ * as one YAML multi-document stream: first an `EnvProvenanceReport` per subject, then an `EnvAuditEvent`
+ * per event of {@link reportEvents}.
+ *
+ * Why a multi-document stream and not a `v1 List`: it is what `kubectl apply -f -`, kustomize and every
+ * log shipper read; each object stands alone, so a stream can be cut, grepped, appended to (the agent
+ * writes one run after another) and diffed line by line; a `List` is a client-side wrapper that must be
+ * held whole and that `kubectl apply --prune` and kustomize handle less well.
+ *
+ * - Report names are DNS-1123 subdomains derived from the subject id alone (`pod/default/web/app` →
+ *   `pod-default-web-app-<hash>`), so re-applying a later run updates the same object. Pod subjects go to
+ *   the pod's namespace; other subjects carry none (`kubectl apply -n` decides).
+ * - Events follow the Kubernetes audit model (`audit.k8s.io/v1` Event): `level`, `eventID`, `stage`,
+ *   `verb`, `user` (who set the variable), `objectRef` (the subject), `requestReceivedTimestamp` (run start)
+ *   and `stageTimestamp` (the event's time). The level decides what is kept: `None` drops the event,
+ *   `Metadata` keeps who/what/where but no value (masked or not), `Request` adds the value (masked) and the
+ *   finding's text, `RequestResponse` adds evidence, shadowed values, notes, remediation and references.
+ *   Default, as the Kubernetes example audit policy treats Secrets: Metadata for variables whose value is
+ *   masked or that come from a Secret and for collection issues, Request for the rest.
+ * - `stageTimestamp`, `hostname`, `appName`, `msgID` and `syslogSeverity` are the RFC 5424 TIMESTAMP,
+ *   HOSTNAME, APP-NAME, MSGID and severity the `syslog` format writes for the same event, one to one.
+ */
+import { createHash } from "node:crypto";
+import { stringify } from "yaml";
+import type { Report, Severity, Subject } from "../model/index.js";
+import { type ReportEvent, reportEvents } from "./events.js";
+import { sourceJson, subjectJson } from "./json.js";
+import type { RenderOptions, Reporter } from "./reporter.js";
+import { summarize } from "./summary.js";
+import { headerField, syslogSeverity } from "./syslog.js";
+
+export const K8S_GROUP = "envtrace.dev";
+export const K8S_VERSION = "v1alpha1";
+export const K8S_API_VERSION = `${K8S_GROUP}/${K8S_VERSION}`;
+export const AUDIT_LEVELS = ["None", "Metadata", "Request", "RequestResponse"] as const;
+export type AuditLevel = (typeof AUDIT_LEVELS)[number];
+const LEVEL_RANK: Record<AuditLevel, number> = { None: 0, Metadata: 1, Request: 2, RequestResponse: 3 };
+
+/** Options of the k8s format (RenderOptions.k8s). */
+export interface K8sOptions {
+  /** One level for every event, instead of the default policy. */
+  level?: AuditLevel;
+  /** Leave out the EnvProvenanceReport objects (events only) or the events (reports only). */
+  reports?: boolean;
+  events?: boolean;
+}
+
+/** The verb of an event: what envtrace did (the audit model's verb is what the requester did). */
+const VERBS: Record<ReportEvent["type"], string> = {
+  variable: "observe",
+  setting: "observe",
+  check: "check",
+  drift: "compare",
+  finding: "detect",
+  issue: "collect",
+};
+
+/** The `objectRef.resource` of each subject kind (plural, lower case, as Kubernetes names resources). */
+const RESOURCES: Record<Subject["kind"], string> = {
+  process: "processes",
+  container: "containers",
+  "pod-container": "pods",
+  "go-toolchain": "gotoolchains",
+  "module-cache": "modulecaches",
+  host: "hosts",
+  drift: "drifts",
+  "shell-startup": "shellstartups",
+  "exec-tree": "exectrees",
+  inputs: "inputs",
+  "audit-log": "auditlogs",
+};
+
+const hash = (s: string, n: number) => createHash("sha256").update(s).digest("hex").slice(0, n);
+
+/**
+ * A DNS-1123 subdomain (RFC 1123 labels joined by dots; at most 253 characters) for `id`: its lower-case
+ * alphanumerics with runs of anything else as `-`, cut to fit, and a hash of the whole id so that ids that
+ * differ only in case or punctuation never collide.
+ */
+export function dns1123Name(id: string, max = 253): string {
+  const suffix = hash(id, 10);
+  const slug = id
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, max - suffix.length - 1)
+    .replace(/-+$/, "");
+  return slug ? `${slug}-${suffix}` : `subject-${suffix}`;
+}
+
+/** A label value: at most 63 characters of [A-Za-z0-9._-], alphanumeric at both ends (or empty). */
+export function labelValue(s: string): string {
+  return s
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
+}
+
+/** The namespace a subject's objects belong in: the pod's, for pod containers. */
+function namespaceOf(kind: Subject["kind"], details: Subject["details"] | undefined): string | undefined {
+  if (kind !== "pod-container") return undefined;
+  const ns = typeof details?.namespace === "string" ? details.namespace : undefined;
+  return ns && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) && ns.length <= 63 ? ns : undefined;
+}
+
+function metadata(name: string, namespace: string | undefined, labels: Record<string, string>) {
+  return {
+    name,
+    ...(namespace ? { namespace } : {}),
+    labels: Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== "")),
+  };
+}
+
+/** Drops `undefined` so that YAML and the schema see only what is there. */
+function clean<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x)) as T;
+}
+
+const SEVERITIES: Severity[] = ["critical", "high", "medium", "low", "info"];
+
+/** One EnvProvenanceReport: the subject and everything found for it (values masked). */
+export function provenanceReport(r: Report, s: Subject): Record<string, unknown> {
+  const json = subjectJson(s, r.run.revealed);
+  const sum = summarize([s]);
+  const bySeverity = Object.fromEntries(SEVERITIES.map((x) => [x, sum.findings[x] ?? 0]));
+  const report: Record<string, unknown> = {
+    run: {
+      id: r.run.id,
+      tool: r.run.tool,
+      command: r.run.command,
+      host: r.run.host,
+      startedAt: r.run.startedAt,
+      endedAt: r.run.endedAt,
+      revealed: r.run.revealed,
+    },
+    subject: { id: s.id, kind: s.kind, name: s.name, details: s.details },
+    variables: json.variables ?? [],
+    ...(s.missing?.length ? { missing: s.missing } : {}),
+    ...(json.settings ? { settings: json.settings } : {}),
+    ...(s.checks ? { checks: s.checks } : {}),
+    ...(s.drift ? { drift: s.drift } : {}),
+    findings: s.findings.map(findingJson),
+    issues: s.issues,
+    ...(s.notes?.length ? { notes: s.notes } : {}),
+    summary: {
+      variables: sum.variables,
+      unknown: sum.unknown,
+      secrets: sum.secrets,
+      findings: s.findings.length,
+      ...bySeverity,
+      issues: s.issues.length,
+      bySource: sum.byKind,
+    },
+  };
+  return clean({
+    apiVersion: K8S_API_VERSION,
+    kind: "EnvProvenanceReport",
+    metadata: metadata(dns1123Name(s.id), namespaceOf(s.kind, s.details), {
+      "app.kubernetes.io/managed-by": "envtrace",
+      "envtrace.dev/subject-kind": s.kind,
+      "envtrace.dev/run": labelValue(r.run.id),
+    }),
+    report,
+  });
+}
+
+/** A finding as the CRDs hold it: location flattened, attribution as a source. */
+function findingJson(f: Report["subjects"][number]["findings"][number]): Record<string, unknown> {
+  const { attribution, location, ...rest } = f;
+  const out: Record<string, unknown> = { ...rest };
+  if (location) {
+    out.location =
+      "resource" in location
+        ? { resource: location.resource, resourceKey: location.key, file: location.file, line: location.line }
+        : { file: location.file, line: location.line, column: location.column };
+  }
+  if (attribution) out.source = sourceJson(attribution);
+  return out;
+}
+
+/** The default audit policy: what a Kubernetes audit policy does for Secrets, applied to variables. */
+export function defaultLevel(e: ReportEvent): AuditLevel {
+  if (e.type === "issue") return "Metadata";
+  if (e.type === "variable" || e.type === "setting") {
+    const src = (e.data.source ?? {}) as Record<string, unknown>;
+    if (e.data.masked === true || src.kind === "k8s-secret") return "Metadata";
+    if (src.kind === "k8s-envfrom" && String(src.resource ?? "").startsWith("Secret/")) return "Metadata";
+  }
+  return "Request";
+}
+
+/** Who set the variable (the audit model's `user`): a field manager, a process, or envtrace itself. */
+function userOf(src: Record<string, unknown> | undefined): Record<string, unknown> {
+  const actor = src?.actor as Record<string, unknown> | undefined;
+  if (actor && typeof actor.fieldManager === "string")
+    return {
+      username: actor.fieldManager,
+      extra: {
+        kind: ["field-manager"],
+        ...(actor.operation ? { operation: [String(actor.operation)] } : {}),
+      },
+    };
+  if (actor && typeof actor.pid === "number")
+    return {
+      username: `${String(actor.comm ?? "?")} (pid ${actor.pid})`,
+      uid: String(actor.pid),
+      extra: { kind: ["process"], ...(actor.exe ? { exe: [String(actor.exe)] } : {}) },
+    };
+  return { username: src ? `source:${String(src.kind ?? "unknown")}` : "envtrace" };
+}
+
+const SOURCE_METADATA = [
+  "kind",
+  "mechanism",
+  "file",
+  "line",
+  "column",
+  "resource",
+  "resourceKey",
+  "actor",
+  "confidence",
+  "time",
+] as const;
+
+/** A source cut to a level: Metadata keeps where and who; RequestResponse adds evidence and candidates. */
+function sourceAt(src: Record<string, unknown> | undefined, level: AuditLevel) {
+  if (!src) return undefined;
+  if (level === "RequestResponse") return src;
+  const out: Record<string, unknown> = {};
+  for (const k of SOURCE_METADATA) if (src[k] !== undefined) out[k] = src[k];
+  return out;
+}
+
+/** The variable (or setting) part of an event at a level. */
+function variableAt(e: ReportEvent, level: AuditLevel): Record<string, unknown> {
+  const d = e.data;
+  const out: Record<string, unknown> = {
+    key: String(d.key ?? e.key ?? ""),
+    masked: d.masked === true,
+    source: sourceAt(d.source as Record<string, unknown>, level),
+  };
+  if (level !== "Metadata") out.value = String(d.value ?? "");
+  if (level === "RequestResponse") {
+    if (Array.isArray(d.shadowed))
+      out.shadowed = (d.shadowed as Array<Record<string, unknown>>).map((x) => ({
+        value: String(x.value ?? ""),
+        masked: x.masked === true,
+        source: x.source,
+      }));
+    if (Array.isArray(d.notes)) out.notes = d.notes;
+    if (d.escaped) out.escaped = true;
+  }
+  return out;
+}
+
+function findingAt(e: ReportEvent, level: AuditLevel): Record<string, unknown> {
+  const d = e.data as Record<string, unknown>;
+  const out: Record<string, unknown> = {
+    id: d.id,
+    severity: d.severity,
+    messageId: d.messageId,
+    fingerprint: d.fingerprint,
+    ...(d.key !== undefined ? { key: d.key } : {}),
+    ...(d.attribution ? { source: sourceAt(d.attribution as Record<string, unknown>, level) } : {}),
+  };
+  if (d.location) {
+    const l = d.location as Record<string, unknown>;
+    out.location = { file: l.file, line: l.line, column: l.column, resource: l.resource, resourceKey: l.key };
+  }
+  if (level !== "Metadata") out.message = d.message;
+  if (level === "RequestResponse") {
+    if (d.remediation) out.remediation = d.remediation;
+    if (d.references) out.references = d.references;
+  }
+  return out;
+}
+
+/** A deterministic UUID-shaped id for the `index`th event of a run. */
+function eventId(run: string, index: number): string {
+  const h = hash(`${run}\0${index}`, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** One EnvAuditEvent, or null when its level is None. */
+export function auditEvent(
+  r: Report,
+  e: ReportEvent,
+  index: number,
+  opts: RenderOptions = {},
+  subject?: Subject,
+): Record<string, unknown> | null {
+  const level = opts.k8s?.level ?? defaultLevel(e);
+  if (level === "None") return null;
+  const rich = LEVEL_RANK[level] >= LEVEL_RANK.RequestResponse;
+  const ns = namespaceOf(e.subject.kind, subject?.details);
+  const src = (e.type === "finding" ? e.data.attribution : e.data.source) as
+    | Record<string, unknown>
+    | undefined;
+  const obj: Record<string, unknown> = {
+    apiVersion: K8S_API_VERSION,
+    kind: "EnvAuditEvent",
+    metadata: metadata(`${dns1123Name(r.run.id, 200)}-${String(index).padStart(6, "0")}`, ns, {
+      "app.kubernetes.io/managed-by": "envtrace",
+      "envtrace.dev/run": labelValue(r.run.id),
+      "envtrace.dev/type": e.type,
+      ...(e.severity ? { "envtrace.dev/severity": e.severity } : {}),
+    }),
+    level,
+    eventID: eventId(r.run.id, index),
+    runID: r.run.id,
+    stage: "ResponseComplete",
+    verb: VERBS[e.type],
+    eventType: e.type,
+    code: e.code,
+    ...(e.severity ? { severity: e.severity } : {}),
+    user: userOf(e.type === "variable" || e.type === "setting" || e.type === "finding" ? src : undefined),
+    userAgent: `${r.run.tool.name}/${r.run.tool.version}`,
+    objectRef: objectRef(e, subject, ns),
+    requestReceivedTimestamp: r.run.startedAt,
+    stageTimestamp: e.time,
+    hostname: headerField(e.host, 255),
+    appName: headerField(opts.syslog?.appName ?? "envtrace", 48),
+    msgID: headerField(e.code, 32),
+    syslogSeverity: syslogSeverity(e),
+    subject: { id: e.subject.id, kind: e.subject.kind, name: e.subject.name },
+  };
+  if (e.key !== undefined) obj.key = e.key;
+  switch (e.type) {
+    case "variable":
+    case "setting":
+      obj.variable = variableAt(e, level);
+      break;
+    case "finding":
+      obj.finding = findingAt(e, level);
+      break;
+    case "issue":
+      obj.issue = { subject: e.data.subject, code: e.data.code, detail: e.data.detail };
+      break;
+    case "check": {
+      const { facts, ...rest } = e.data as Record<string, unknown>;
+      obj.check = rich ? { ...rest, facts } : rest;
+      break;
+    }
+    case "drift": {
+      const d = e.data as Record<string, unknown>;
+      const side = (x: unknown) => {
+        if (!x) return undefined;
+        const s = x as Record<string, unknown>;
+        return level === "Metadata"
+          ? { masked: s.masked, source: s.source }
+          : { value: s.value, masked: s.masked, source: s.source };
+      };
+      obj.drift = {
+        scope: d.scope,
+        key: d.key,
+        change: d.change,
+        severity: d.severity,
+        ...(d.findingId ? { findingId: d.findingId } : {}),
+        before: side(d.before),
+        after: side(d.after),
+      };
+      break;
+    }
+  }
+  return clean(obj);
+}
+
+function objectRef(e: ReportEvent, subject: Subject | undefined, ns: string | undefined) {
+  const d = subject?.details ?? {};
+  const ref: Record<string, unknown> = {
+    resource: RESOURCES[e.subject.kind] ?? e.subject.kind,
+    name: e.subject.name,
+  };
+  if (e.subject.kind === "pod-container") {
+    if (typeof d.pod === "string") ref.name = d.pod;
+    if (ns) ref.namespace = ns;
+    ref.apiVersion = "v1";
+    if (typeof d.container === "string") ref.subresource = `containers/${d.container}`;
+  } else if (e.subject.kind === "process" && typeof d.pid === "number") {
+    ref.name = String(d.pid);
+  }
+  if (e.key !== undefined && e.type !== "issue") ref.fieldPath = `env.${e.key}`;
+  return ref;
+}
+
+/** Every object of a report, in order: reports, then events. */
+export function k8sObjects(r: Report, opts: RenderOptions = {}): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  if (opts.k8s?.reports !== false) for (const s of r.subjects) out.push(provenanceReport(r, s));
+  if (opts.k8s?.events !== false) {
+    const byId = new Map(r.subjects.map((s) => [s.id, s]));
+    reportEvents(r).forEach((e, i) => {
+      const o = auditEvent(r, e, i, opts, byId.get(e.subject.id));
+      if (o) out.push(o);
+    });
+  }
+  return out;
+}
+
+export const k8sReporter: Reporter = {
+  id: "k8s",
+  description:
+    "Kubernetes objects (YAML stream): an EnvProvenanceReport per subject, an EnvAuditEvent per event (CRDs in deploy/crds/)",
+  extension: "yaml",
+  render(r, opts) {
+    const docs = k8sObjects(r, opts).map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
+    return docs.length === 0 ? "" : docs.map((d) => `---\n${d}`).join("");
+  },
+};
