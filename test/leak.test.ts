@@ -158,6 +158,8 @@ function inputs(): Record<string, Array<{ argv: string[]; stdin?: string; format
     k8s: [{ argv: ["k8s", "explain", "-f", manifest] }],
     // The whole host, once: the leak test's process is among them.
     agent: [{ argv: ["agent", "--once"] }],
+    // One AdmissionReview of the leaky Pod (literal secrets), answered from a file.
+    webhook: [{ argv: ["webhook", "--review", join(dir, "review.json")], formats: false }],
     redact: [
       { argv: ["redact", envFile], formats: false },
       { argv: ["redact", "--style", "full"], stdin: readFileSync(envFile, "utf8"), formats: false },
@@ -221,6 +223,36 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, "pod.yaml"),
     `apiVersion: v1\nkind: Pod\nmetadata:\n  name: leaky\n  namespace: default\nspec:\n  containers:\n    - name: app\n      image: busybox\n      env:\n${envYaml}\n`,
+  );
+  writeFileSync(
+    join(dir, "review.json"),
+    JSON.stringify({
+      apiVersion: "admission.k8s.io/v1",
+      kind: "AdmissionReview",
+      request: {
+        uid: "leak-1",
+        operation: "CREATE",
+        namespace: "default",
+        kind: { group: "", version: "v1", kind: "Pod" },
+        object: {
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: "leaky", namespace: "default" },
+          spec: {
+            containers: [
+              {
+                name: "app",
+                image: "busybox",
+                env: Object.entries({ ...ENV_SECRETS, ...FILE_SECRETS }).map(([name, value]) => ({
+                  name,
+                  value,
+                })),
+              },
+            ],
+          },
+        },
+      },
+    }),
   );
   child = spawn("sh", ["-c", "sleep 60; :"], {
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, SHELL: "/bin/bash", ...ENV_SECRETS },
