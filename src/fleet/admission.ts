@@ -54,7 +54,10 @@ export interface WebhookPolicy {
   denyAt: Severity;
   /** Findings at or above this severity (and below `denyAt`) are returned as warnings. */
   warnAt: Severity;
-  /** Per rule id: always deny, warn or ignore, whatever the severity. */
+  /**
+   * Per rule id (`ENVT-K8S-001`) or rule id and message id (`ENVT-K8S-001/literal-secret.sensitive-name`,
+   * which wins): always deny, warn or ignore, whatever the severity.
+   */
   rules: Record<string, AdmissionAction>;
   /** Names (globs, `*`) that other (mutating) webhooks may inject without `ENVT-ADM-001`. */
   allowInjected: string[];
@@ -86,7 +89,7 @@ const POLICY_SCHEMA = {
     warnAt: { enum: SEVERITIES },
     rules: {
       type: "object",
-      propertyNames: { pattern: "^[A-Za-z0-9._-]+$" },
+      propertyNames: { pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?$" },
       additionalProperties: { enum: ["deny", "warn", "ignore"] },
     },
     allowInjected: { type: "array", items: { type: "string", minLength: 1 } },
@@ -265,7 +268,7 @@ export function severityEvaluator(policy: WebhookPolicy = DEFAULT_POLICY): Admis
 }
 
 function actionFor(policy: WebhookPolicy, f: Finding): AdmissionAction {
-  const byRule = policy.rules[f.id];
+  const byRule = policy.rules[`${f.id}/${f.messageId}`] ?? policy.rules[f.id];
   let action: AdmissionAction =
     byRule ??
     (SEVERITY_RANK[f.severity] >= SEVERITY_RANK[policy.denyAt]
