@@ -22,6 +22,7 @@ have go || need="$need golang-go"
 have readelf || need="$need binutils"
 [ -x /usr/bin/time ] || need="$need time"
 have xmllint || need="$need libxml2-utils"
+have kubectl || need="$need kubernetes-client"
 # Features that test against further real programs (rsyslog, chromium, …) add them here.
 for extra in ${ENVTRACE_EXTRA_DEBS:-}; do need="$need $extra"; done
 

@@ -3,6 +3,9 @@
  * as one YAML multi-document stream: first an `EnvProvenanceReport` per subject, then an `EnvAuditEvent`
  * per event of {@link reportEvents}.
  *
+ * Strings are written so that YAML 1.1 readers (go-yaml under kubectl) read them as strings too: a time,
+ * `yes`, `on` or `0755` is quoted.
+ *
  * Why a multi-document stream and not a `v1 List`: it is what `kubectl apply -f -`, kustomize and every
  * log shipper read; each object stands alone, so a stream can be cut, grepped, appended to (the agent
  * writes one run after another) and diffed line by line; a `List` is a client-side wrapper that must be
@@ -404,7 +407,9 @@ export const k8sReporter: Reporter = {
     "Kubernetes objects (YAML stream): an EnvProvenanceReport per subject, an EnvAuditEvent per event (CRDs in deploy/crds/)",
   extension: "yaml",
   render(r, opts) {
-    const docs = k8sObjects(r, opts).map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
+    const docs = k8sObjects(r, opts).map((o) =>
+      stringify(o, { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false }),
+    );
     return docs.length === 0 ? "" : docs.map((d) => `---\n${d}`).join("");
   },
 };
