@@ -16,7 +16,7 @@ function answer(body: unknown, policy: WebhookPolicy = DEFAULT_POLICY): ReviewOu
     evaluator: severityEvaluator(policy),
     policy,
     run: "run-1",
-    host: "test",
+    hostname: "test",
   });
 }
 

@@ -311,7 +311,7 @@ export interface ReviewOptions {
   policy?: Pick<WebhookPolicy, "exemptNamespaces">;
   /** Event envelope: the server's run id and host name. */
   run?: string;
-  host?: string;
+  hostname?: string;
   now?: () => Date;
 }
 
@@ -501,7 +501,7 @@ function event(
     type: "admission",
     run: opts.run ?? "",
     time: now.toISOString(),
-    host: opts.host ?? "",
+    host: opts.hostname ?? "",
     subject: {
       id: `admission:${info.uid}`,
       kind: info.kind === "Pod" ? "pod" : "pod-template",

@@ -81,7 +81,7 @@ export const webhookCommand: CliCommand = {
           }
         }
         const evaluator = severityEvaluator(policy);
-        const base = { evaluator, policy, run: randomUUID(), host: hostname() };
+        const base = { evaluator, policy, run: randomUUID(), hostname: hostname() };
 
         if (o.review) {
           let text: string;
