@@ -103,15 +103,13 @@ export function sdName(s: string): string {
   return out || "_";
 }
 
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROLS = new RegExp(CONTROL.source, "g");
+
 /** A string with lone surrogates replaced and controls as `#ooo`: what a PARAM-VALUE or MSG may hold. */
 export function oneLine(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: controls are exactly what is replaced
   const w = (s as string & { toWellFormed(): string }).toWellFormed();
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: see above
-  return /[\x00-\x1f\x7f]/.test(w)
-    ? // biome-ignore lint/suspicious/noControlCharactersInRegex: see above
-      w.replace(/[\x00-\x1f\x7f]/g, (c) => `#${c.charCodeAt(0).toString(8).padStart(3, "0")}`)
-    : w;
+  return CONTROL.test(w) ? w.replace(CONTROLS, (c) => `#${c.charCodeAt(0).toString(8).padStart(3, "0")}`) : w;
 }
 
 /** RFC 5424 §6.3.3: `"`, `\` and `]` are escaped with a backslash inside PARAM-VALUE. */
@@ -138,7 +136,9 @@ export function eventParams(e: SyslogEvent): Array<[string, string]> {
   const taken = new Set(p.map(([k]) => k));
   const add = (name: string, v: unknown) => {
     if (v === undefined) return;
-    const n = sdName(name);
+    let n = sdName(name);
+    // A data field named like a fixed param (an issue's own `subject`) is kept under the event type.
+    if (taken.has(n)) n = sdName(`${e.type}.${name}`);
     if (taken.has(n)) return;
     taken.add(n);
     p.push([n, typeof v === "string" ? v : JSON.stringify(v)]);
@@ -190,13 +190,13 @@ interface Part {
 const utf8Len = (s: string) => Buffer.byteLength(s, "utf8");
 
 /** The longest prefix of `s` (whole characters) whose escaped UTF-8 form is at most `budget` bytes. */
-function prefixWithin(s: string, budget: number, escape: boolean): string {
+function prefixWithin(s: string, budget: number, escaped: boolean): string {
   let bytes = 0;
   let end = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
     let n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-    if (escape && (ch === '"' || ch === "\\" || ch === "]")) n = 2;
+    if (escaped && (ch === '"' || ch === "\\" || ch === "]")) n = 2;
     if (bytes + n > budget) break;
     bytes += n;
     end += ch.length;
@@ -250,7 +250,7 @@ export function formatSyslog(e: SyslogEvent, o: SyslogOptions = {}): string {
     }
     const over = utf8Len(line) - max;
     const escLen = utf8Len(escapeParamValue(longest.value));
-    const budget = escLen - over - CUT_MARK.length;
+    const budget = escLen - over - utf8Len(escapeParamValue(CUT_MARK));
     longest.value = budget > 0 ? `${prefixWithin(longest.value, budget, true)}${CUT_MARK}` : CUT_MARK;
     line = whole();
   }
