@@ -1,0 +1,188 @@
+/**
+ * Webhook throughput and p99 latency on loopback (issue 15): `envtrace webhook` (the built CLI, its own
+ * process) answers AdmissionReviews built from test/fixtures/admission (public projects' manifests: a
+ * denial, an allow, a StatefulSet, an istio-injected Pod) sent by a bounded open-loop Node client at
+ * 200 requests/s over keep-alive HTTPS. Anchor, in the same run and with the same client: a bare Node HTTPS
+ * server that reads the body and answers a fixed AdmissionReview. Target: p99 ≤ 20 ms.
+ *
+ * `BENCH_SECONDS` (default 10; the issue's 30 s also works) sets the duration.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { Agent, request } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fixtureObjects, reviewOf, workload } from "../test/helpers/admission.js";
+import { type Figure, printFigures } from "./lib.js";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const RATE = 200;
+
+const ECHO = `
+const https = require("node:https"), fs = require("node:fs");
+const body = JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: "x", allowed: true } });
+const s = https.createServer({ cert: fs.readFileSync(process.argv[1]), key: fs.readFileSync(process.argv[2]) }, (req, res) => {
+  const chunks = []; req.on("data", (c) => chunks.push(c));
+  req.on("end", () => { JSON.parse(Buffer.concat(chunks).toString()); res.writeHead(200, { "content-type": "application/json" }).end(body); });
+});
+s.listen(0, "127.0.0.1", () => process.stderr.write("https://127.0.0.1:" + s.address().port + "\\n"));
+`;
+
+async function startChild(cmd: string, args: string[]): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  let err = "";
+  child.stderr!.on("data", (d) => (err += d));
+  for (let i = 0; i < 200; i++) {
+    const m = /https:\/\/[^\s:]+:(\d+)/.exec(err);
+    if (m) return { child, port: Number(m[1]) };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill();
+  throw new Error(`server did not start: ${err.slice(0, 300)}`);
+}
+
+function peakRssMB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+/** Open loop: request i leaves at t0 + i/RATE whatever the answers do; latency from its send to its last byte. */
+async function load(port: number, bodies: string[], seconds: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false });
+  const total = RATE * seconds;
+  const lat: number[] = [];
+  let errors = 0;
+  let denied = 0;
+  const t0 = performance.now();
+  const one = (i: number) =>
+    new Promise<void>((resolve) => {
+      const body = bodies[i % bodies.length]!;
+      const sent = performance.now();
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/validate",
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = "";
+          res.on("data", (d) => (text += d));
+          res.on("end", () => {
+            lat.push(performance.now() - sent);
+            if (res.statusCode !== 200) errors++;
+            else if (text.includes('"allowed":false')) denied++;
+            resolve();
+          });
+        },
+      );
+      req.on("error", () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(one(i));
+  }
+  await Promise.all(pending);
+  const wall = (performance.now() - t0) / 1000;
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? Number.NaN;
+  return {
+    p50: q(0.5),
+    p99: q(0.99),
+    max: lat[lat.length - 1] ?? 0,
+    rps: lat.length / wall,
+    errors,
+    denied,
+    n: lat.length,
+  };
+}
+
+export async function bench(): Promise<Figure[]> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const dir = mkdtempSync(join(tmpdir(), "envtrace-bench-webhook-"));
+  const cert = join(dir, "tls.crt");
+  const key = join(dir, "tls.key");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+    ].concat(["-subj", "/CN=bench", "-keyout", key, "-out", cert]),
+    { stdio: "ignore" },
+  );
+  const bodies = [
+    reviewOf(workload("mysql-deployment.yaml")),
+    reviewOf(workload("checkoutservice.yaml")),
+    reviewOf(workload("mysql-statefulset.yaml")),
+    reviewOf(fixtureObjects("istio-injected-pod.yaml")[0]!, { namespace: "default" }),
+    reviewOf(workload("pod-single-secret-env-variable.yaml")),
+  ].map((r) => JSON.stringify(r));
+
+  const echo = await startChild("node", ["-e", ECHO, cert, key]);
+  const wh = await startChild("node", [
+    "bin/envtrace.js",
+    "webhook",
+    "--cert",
+    cert,
+    "--key",
+    key,
+    "--listen",
+    "127.0.0.1:0",
+  ]);
+  try {
+    // Warm-up (JIT, TLS session, lazy imports) for both, then the measured runs, anchor first.
+    await load(echo.port, bodies, 1);
+    await load(wh.port, bodies, 2);
+    const a = await load(echo.port, bodies, seconds);
+    const w = await load(wh.port, bodies, seconds);
+    const rss = peakRssMB(wh.child.pid!);
+    if (w.errors > 0 || w.denied === 0)
+      throw new Error(`webhook answered ${w.errors} errors, ${w.denied} denials`);
+    return [
+      {
+        name: `webhook p99 latency, ${RATE} req/s × ${seconds} s (HTTPS loopback)`,
+        value: w.p99,
+        unit: "ms",
+        anchor: "bare Node HTTPS echo p99",
+        anchorValue: a.p99,
+        target: "≤ 20 ms",
+        pass: w.p99 <= 20,
+        rssMB: rss,
+        note: `p50 ${w.p50.toFixed(1)} ms, max ${w.max.toFixed(1)} ms over ${w.n} requests; echo p50 ${a.p50.toFixed(1)} ms`,
+      },
+      {
+        name: `webhook throughput at ${RATE} req/s offered`,
+        value: w.rps,
+        unit: "req/s",
+        anchor: "bare Node HTTPS echo",
+        anchorValue: a.rps,
+        target: `≥ ${RATE * 0.98} req/s, no error`,
+        pass: w.rps >= RATE * 0.98 && w.errors === 0,
+        rssMB: rss,
+      },
+    ];
+  } finally {
+    wh.child.kill("SIGTERM");
+    echo.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) printFigures(await bench());
