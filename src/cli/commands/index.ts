@@ -23,6 +23,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "redact", load: async () => (await import("./redact.js")).redactCommand },
   { name: "agent", load: async () => (await import("./agent.js")).agentCommand },
   { name: "audit", load: async () => (await import("./audit.js")).auditCommand },
+  { name: "check", load: async () => (await import("./check.js")).checkCommand },
   { name: "webhook", load: async () => (await import("./webhook.js")).webhookCommand },
 ];
 
