@@ -160,12 +160,35 @@ function inputs(): Record<string, Array<{ argv: string[]; stdin?: string; format
     agent: [{ argv: ["agent", "--once"] }],
     // One AdmissionReview of the leaky Pod (literal secrets), answered from a file.
     webhook: [{ argv: ["webhook", "--review", join(dir, "review.json")], formats: false }],
+    check: [
+      { argv: ["check", "--pid", pid, "--policy", leakPolicy()] },
+      { argv: ["check", "--k8s", manifest, "--policy", leakPolicy()] },
+      {
+        argv: ["check", "--pid", pid, "--write-baseline", join(dir, "out", "baseline.json")],
+        formats: false,
+      },
+    ],
     redact: [
       { argv: ["redact", envFile], formats: false },
       { argv: ["redact", "--style", "full"], stdin: readFileSync(envFile, "utf8"), formats: false },
       { argv: ["redact", "--style", "fingerprint", join(home, ".bashrc")], formats: false },
     ],
   };
+}
+
+/** A policy whose rules read every value (masked) and whose messages name keys: `check` must leak nothing. */
+function leakPolicy(): string {
+  const file = join(dir, "policy.yaml");
+  writeFileSync(
+    file,
+    [
+      "rules:",
+      "  - { id: LEAK-1, severity: high, when: 'v.value.size() > 0 && v.secret', message: '{key} from {source}' }",
+      "  - { id: LEAK-2, severity: low, when: 'vars.exists(x, x.value.contains(\"a\"))', message: '{subject}' }",
+      "declared: { names: [PATH, HOME, NOT_THERE] }",
+    ].join("\n"),
+  );
+  return file;
 }
 
 /** The --format choices of the (sub)command an argv selects. */
