@@ -160,6 +160,13 @@ function inputs(): Record<string, Array<{ argv: string[]; stdin?: string; format
     agent: [{ argv: ["agent", "--once"] }],
     // One AdmissionReview of the leaky Pod (literal secrets), answered from a file.
     webhook: [{ argv: ["webhook", "--review", join(dir, "review.json")], formats: false }],
+    // The audit trail of a run with the secrets (--reveal is refused with --audit-log), then reading it back.
+    audit: [
+      { argv: ["explain", "--pid", pid, "--audit-log", join(dir, "out", "audit.log")], formats: false },
+      { argv: ["scan", "--pid", pid, "--audit-log", join(dir, "out", "audit.log")], formats: false },
+      { argv: ["audit", "verify", join(dir, "out", "audit.log")] },
+      { argv: ["audit", "show", join(dir, "out", "audit.log")] },
+    ],
     check: [
       { argv: ["check", "--pid", pid, "--policy", leakPolicy()] },
       { argv: ["check", "--k8s", manifest, "--policy", leakPolicy()] },

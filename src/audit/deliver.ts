@@ -73,6 +73,18 @@ export async function recordRun(
   io: { stderr: { write(s: string): unknown }; env: NodeJS.ProcessEnv },
 ): Promise<RecordedRun> {
   const out: RecordedRun = { issues: [], failed: false, sinks: [] };
+  if (report.run.revealed) {
+    // Revealed reports hold plain values (nothing scrubbed): they never go to the trail or a collector.
+    const detail = "not recorded: the run was made with --reveal (the trail holds masked values only)";
+    out.issues.push({
+      subject: o.auditLog ? `audit log ${o.auditLog}` : "syslog",
+      code: "UNSUPPORTED",
+      detail,
+    });
+    out.failed = !!o.auditLog;
+    io.stderr.write(`envtrace: audit: ${detail}\n`);
+    return out;
+  }
   const sopts: SyslogOptions = {
     ...(o.syslogPen ? { pen: o.syslogPen } : {}),
     ...(o.syslogMaxLine ? { maxLineBytes: o.syslogMaxLine } : {}),

@@ -41,7 +41,10 @@ export interface RunCounts {
   bySeverity: Record<string, number>;
 }
 
-/** The report's events as audit events, and their counts. Never revealed. */
+/**
+ * The report's events as audit events, and their counts. The report must not be revealed (a revealed
+ * report holds plain values: callers refuse it).
+ */
 export function auditEvents(r: Report, env: NodeJS.ProcessEnv): { events: AuditEvent[]; counts: RunCounts } {
   const masked: Report = r.run.revealed ? { ...r, run: { ...r.run, revealed: false } } : r;
   const secrets = r.subjects.flatMap((s) => (s.variables ?? []).map((v) => v.value));

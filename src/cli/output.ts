@@ -304,8 +304,13 @@ function positiveInt(flag: string, v: string, min: number): number {
 
 /** What can be known before the scan (unwritable or full audit log, key, syslog URLs): exit 2, one line. */
 async function auditPreflight(_cmd: Command, action: Command): Promise<void> {
-  const o = action.opts() as AuditOpts;
+  const o = action.opts() as AuditOpts & { reveal?: boolean };
   if (!o.auditLog && !o.syslog?.length) return;
+  // Under --reveal values are plain and nothing is scrubbed: the trail and the collectors get masks only.
+  if (o.reveal)
+    throw new EnvtraceError("USAGE", {
+      detail: `--reveal cannot be combined with ${o.auditLog ? "--audit-log" : "--syslog"}: the audit trail and syslog carry masked values only`,
+    });
   const { preflight } = await import("../audit/deliver.js");
   try {
     await preflight(o, process.env);
