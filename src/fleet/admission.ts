@@ -304,6 +304,8 @@ export interface ReviewOutcome {
   event?: AdmissionEvent;
   decision: "allow" | "warn" | "deny" | "skip" | "error";
   dryRun: boolean;
+  /** The verdicts of an evaluated object (ids and actions: what the metrics count). */
+  verdicts?: AdmissionVerdict[];
 }
 
 export interface ReviewOptions {
@@ -464,7 +466,7 @@ function reviewUnsafe(body: string | unknown, opts: ReviewOptions): ReviewOutcom
   if (warnings.length > 0) response.warnings = warnings;
 
   const decision = denies.length > 0 ? "deny" : warns.length > 0 ? "warn" : "allow";
-  const out: ReviewOutcome = { status: 200, body: review(uid, response), decision, dryRun };
+  const out: ReviewOutcome = { status: 200, body: review(uid, response), decision, dryRun, verdicts };
   if (!dryRun) {
     const worst = verdicts.reduce<Severity | undefined>(
       (w, v) => (w === undefined || SEVERITY_RANK[v.severity] > SEVERITY_RANK[w] ? v.severity : w),

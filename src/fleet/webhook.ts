@@ -1,6 +1,6 @@
 /**
  * The HTTPS server of `envtrace webhook`: `POST /validate` answers AdmissionReviews through
- * {@link reviewAdmission}; `GET /healthz` and `/readyz` for the kubelet's probes. The certificate and key
+ * {@link reviewAdmission}; `GET /healthz` and `/readyz` for the kubelet's probes, `GET /metrics` for Prometheus. The certificate and key
  * are re-read when either file changes (stat polling: a Secret volume swaps a `..data` symlink, which
  * `fs.watch` on the file misses), and a pair that does not load keeps the previous one in service.
  *
@@ -19,6 +19,7 @@ import {
   type ReviewOutcome,
   reviewAdmission,
 } from "./admission.js";
+import { WebhookMetrics } from "./webhook-metrics.js";
 
 export interface WebhookServerOptions extends ReviewOptions {
   host: string;
@@ -37,10 +38,13 @@ export interface WebhookServerOptions extends ReviewOptions {
   onEvent?(event: AdmissionEvent): void;
   /** Operational messages (reloads, failures); never a value. */
   log?(line: string): void;
+  /** Served at `/metrics` (a fresh one when absent). */
+  metrics?: WebhookMetrics;
 }
 
 export interface WebhookServer {
   server: Server;
+  metrics: WebhookMetrics;
   port: number;
   /** Re-reads the cert and key now; false when the pair did not load (the previous one stays). */
   reload(): boolean;
@@ -86,14 +90,26 @@ function tooLarge(max: number): object {
 export function startWebhookServer(o: WebhookServerOptions): Promise<WebhookServer> {
   const max = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = o.log ?? (() => {});
+  const metrics = o.metrics ?? new WebhookMetrics();
   const initial = { cert: readFileSync(o.certFile), key: readFileSync(o.keyFile) };
   createSecureContext(initial); // a bad pair at start is a start-up error, not a silent first failure
+  metrics.certificate(initial.cert);
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/healthz" || path === "/readyz") {
       if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "method not allowed\n");
       return send(res, 200, "ok\n");
+    }
+    if (path === "/metrics" && (req.method === "GET" || req.method === "HEAD")) {
+      metrics.text().then(
+        (text) => {
+          if (res.headersSent) return;
+          res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text);
+        },
+        () => send(res, 500, "metrics unavailable\n"),
+      );
+      return;
     }
     if (path !== "/validate") return send(res, 404, "not found\n");
     if (req.method !== "POST") {
@@ -102,6 +118,7 @@ export function startWebhookServer(o: WebhookServerOptions): Promise<WebhookServ
     }
     const declared = Number(req.headers["content-length"]);
     if (Number.isFinite(declared) && declared > max) {
+      metrics.refused.inc({ reason: "too_large" });
       send(res, 413, tooLarge(max));
       req.resume(); // drain what is in flight; the connection closes after the answer
       res.shouldKeepAlive = false;
@@ -115,6 +132,7 @@ export function startWebhookServer(o: WebhookServerOptions): Promise<WebhookServ
       size += c.length;
       if (size > max) {
         done = true;
+        metrics.refused.inc({ reason: "too_large" });
         res.shouldKeepAlive = false;
         send(res, 413, tooLarge(max));
         chunks.length = 0;
@@ -128,9 +146,11 @@ export function startWebhookServer(o: WebhookServerOptions): Promise<WebhookServ
     req.on("end", () => {
       if (done) return;
       done = true;
+      const t0 = performance.now();
       const outcome = reviewAdmission(Buffer.concat(chunks).toString("utf8"), o);
       send(res, outcome.status, outcome.body);
       try {
+        metrics.observe(outcome, (performance.now() - t0) / 1000, outcome.verdicts);
         o.onReview?.(outcome);
         if (outcome.event) o.onEvent?.(outcome.event);
       } catch (err) {
@@ -166,9 +186,12 @@ export function startWebhookServer(o: WebhookServerOptions): Promise<WebhookServ
       const pair = { cert: readFileSync(o.certFile), key: readFileSync(o.keyFile) };
       createSecureContext(pair); // throws on a mismatched or half-written pair
       server.setSecureContext({ ...pair, minVersion: "TLSv1.2" });
+      metrics.certificate(pair.cert);
+      metrics.reloads.inc({ result: "ok" });
       log("envtrace webhook: certificate reloaded");
       return true;
     } catch (err) {
+      metrics.reloads.inc({ result: "failed" });
       log(`envtrace webhook: certificate not reloaded (kept the previous one): ${(err as Error).message}`);
       return false;
     }
@@ -188,6 +211,7 @@ export function startWebhookServer(o: WebhookServerOptions): Promise<WebhookServ
       const addr = server.address();
       resolve({
         server,
+        metrics,
         port: typeof addr === "object" && addr ? addr.port : o.port,
         reload,
         close: () =>

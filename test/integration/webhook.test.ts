@@ -254,6 +254,23 @@ describe("envtrace webhook over HTTPS (loopback)", () => {
   });
 });
 
+describe("envtrace webhook /metrics", () => {
+  it("counts decisions, verdicts by rule, refused bodies, reloads; exposes the certificate's expiry", async () => {
+    const r = await post("", "/metrics", "GET");
+    expect(r.status).toBe(200);
+    expect(r.body).toMatch(/envtrace_webhook_requests_total\{decision="deny",dry_run="false"\} [1-9]/);
+    expect(r.body).toMatch(/envtrace_webhook_requests_total\{decision="deny",dry_run="true"\} 1/);
+    expect(r.body).toMatch(/envtrace_webhook_requests_total\{decision="error",dry_run="false"\} [1-9]/);
+    expect(r.body).toMatch(/envtrace_webhook_verdicts_total\{rule="ENVT-K8S-001",action="deny"\} [1-9]/);
+    expect(r.body).toMatch(/envtrace_webhook_refused_total\{reason="too_large"\} [1-9]/);
+    expect(r.body).toMatch(/envtrace_webhook_certificate_reloads_total\{result="ok"\} [1-9]/);
+    expect(r.body).toMatch(/envtrace_webhook_certificate_reloads_total\{result="failed"\} [1-9]/);
+    const expiry = Number(/envtrace_webhook_certificate_expiry_timestamp_seconds (\d+)/.exec(r.body)?.[1]);
+    expect(expiry * 1000).toBeGreaterThan(Date.now());
+    expect(r.body).toMatch(/envtrace_webhook_review_duration_seconds_count [1-9]/);
+  });
+});
+
 describe("envtrace webhook as a process", () => {
   it("serves, prints one JSON line per decision (masked), stops on SIGTERM; --review answers from a file", async () => {
     const { cert, key } = makeCert("cli", "envtrace-cli");
