@@ -163,6 +163,8 @@ export function startWebhookServer(o: WebhookServerOptions): Promise<WebhookServ
     {
       ...initial,
       minVersion: "TLSv1.2",
+      // A client that connects and never completes the TLS handshake (Node's default waits 120 s).
+      handshakeTimeout: o.headersTimeoutMs ?? 5_000,
       headersTimeout: o.headersTimeoutMs ?? 5_000,
       requestTimeout: o.requestTimeoutMs ?? 10_000,
       // How often the two timeouts above are enforced (Node's default is 30 s).

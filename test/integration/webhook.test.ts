@@ -233,6 +233,18 @@ describe("envtrace webhook over HTTPS (loopback)", () => {
     expect((await post("", "/healthz", "GET")).status).toBe(200);
   }, 15_000);
 
+  it("a client that connects and never starts the TLS handshake is dropped", async () => {
+    const { connect: tcp } = await import("node:net");
+    const t0 = Date.now();
+    await new Promise<void>((resolve) => {
+      const s = tcp(srv.port, "127.0.0.1");
+      s.on("close", () => resolve());
+      s.on("error", () => {});
+    });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect((await post("", "/healthz", "GET")).status).toBe(200);
+  }, 15_000);
+
   it("reloads a rotated certificate; a mismatched pair keeps the previous one", async () => {
     const first = await peerCert();
     expect(first.subject).toContain("envtrace-webhook-1");
