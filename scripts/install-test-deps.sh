@@ -23,6 +23,7 @@ have readelf || need="$need binutils"
 [ -x /usr/bin/time ] || need="$need time"
 have xmllint || need="$need libxml2-utils"
 have kubectl || need="$need kubernetes-client"
+have rsyslogd || [ -x /usr/sbin/rsyslogd ] || need="$need rsyslog rsyslog-gnutls"
 # Features that test against further real programs (rsyslog, chromium, …) add them here.
 for extra in ${ENVTRACE_EXTRA_DEBS:-}; do need="$need $extra"; done
 

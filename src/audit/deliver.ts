@@ -43,7 +43,8 @@ export interface RecordedRun {
   sinks: SinkStats[];
 }
 
-function syslogEvent(r: AuditRecord | AuditBody): SyslogEvent {
+/** The syslog form of an audit record (or of an unwritten body: then without seq and hash). */
+export function syslogEventOf(r: AuditRecord | AuditBody): SyslogEvent {
   const p = r.payload as Record<string, unknown>;
   const isEvent = p.subject !== undefined && p.data !== undefined;
   const e: SyslogEvent = {
@@ -92,7 +93,7 @@ export async function recordRun(
   const sinks = (o.syslog ?? []).map((u) => new SyslogSink(parseSyslogUrl(u), o.syslogMaxLine ?? 8192));
   const send = (r: AuditRecord | AuditBody) => {
     if (sinks.length === 0) return;
-    const line = formatSyslog(syslogEvent(r), sopts);
+    const line = formatSyslog(syslogEventOf(r), sopts);
     for (const s of sinks) s.send(line);
   };
   const { events, counts } = auditEvents(report, io.env);

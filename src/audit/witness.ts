@@ -1,12 +1,14 @@
 /**
  * Heads recorded outside the log: a syslog capture (any line holding an `envtrace@PEN` element with
- * `seq="N" hash="HEX"`, as the collector wrote it), the `seq=N hash=HEX` lines envtrace prints on stderr,
+ * `seq="N" hash="HEX"`, as the collector wrote it: plain, JSON-escaped or with rsyslog's `#34;`), the `seq=N hash=HEX` lines envtrace prints on stderr,
  * or bare 64-hex hashes, one a line.
  */
 import { readFileSync, statSync } from "node:fs";
 import { AuditVerifyError, MAX_RECORD_BYTES, type WitnessEntry } from "./verify.js";
 
-const PAIR = /\bseq=(?:"|#34;)?(\d{1,15})(?:"|#34;)?\s+hash=(?:"|#34;)?([0-9a-f]{64})\b/;
+// Quotes as written, JSON-escaped (a collector's JSON template) or as rsyslog's #34; escape.
+const Q = String.raw`(?:\\?"|#34;)?`;
+const PAIR = new RegExp(String.raw`\bseq=${Q}(\d{1,15})${Q}\s+hash=${Q}([0-9a-f]{64})\b`);
 const BARE = /^\s*([0-9a-f]{64})\s*$/;
 
 export function readWitness(file: string): WitnessEntry[] {

@@ -11,7 +11,7 @@
  *   settings), check id, issue code or drift change, as printable ASCII of at most 32 characters.
  * - One SD-ELEMENT `envtrace@PEN` (PEN default 32473, IANA's example number for documentation: set your
  *   organisation's own). Its PARAMs are the event flattened (`subject`, `key`, `code`, `severity`,
- *   `source.kind`, `source.file`, …; nested arrays and deeper objects as JSON text). PARAM-VALUEs escape
+ *   `source.kind`, `source.file`, …; nested arrays and deeper objects as canonical JSON text, RFC 8785). PARAM-VALUEs escape
  *   `"`, `\` and `]` with a backslash (RFC 5424 §6.3.3); C0 controls and DEL become `#ooo` (octal, as
  *   rsyslog writes them), so a message is always one line; lone surrogates become U+FFFD.
  * - MSG: one sentence for people (no BOM; MSG-ANY), never a value beyond what the SD holds.
@@ -20,6 +20,7 @@
  *   element gets `cut="<bytes of the whole line>"`. Cuts fall between characters of the unescaped text,
  *   so never inside an escape or a UTF-8 sequence.
  */
+import { canonicalize } from "../audit/jcs.js";
 import type { Severity } from "../model/index.js";
 import { type EventSubject, reportEvents } from "./events.js";
 import type { Reporter } from "./reporter.js";
@@ -141,7 +142,8 @@ export function eventParams(e: SyslogEvent): Array<[string, string]> {
     if (taken.has(n)) n = sdName(`${e.type}.${name}`);
     if (taken.has(n)) return;
     taken.add(n);
-    p.push([n, typeof v === "string" ? v : JSON.stringify(v)]);
+    // Canonical JSON (RFC 8785) so that the same event gives the same text, whatever built it.
+    p.push([n, typeof v === "string" ? v : canonicalize(v)]);
   };
   for (const [k, v] of Object.entries(e.data)) {
     if (k === "key" && v === e.key) continue;
