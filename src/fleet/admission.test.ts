@@ -1,8 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fixtureObjects, reviewOf, workload } from "../../test/helpers/admission.js";
+import { parsePolicy as parseCheckPolicy } from "../policy/load.js";
 import {
   type AdmissionEvent,
+  celPolicyEvaluator,
   DEFAULT_POLICY,
   parsePolicy,
   type ReviewOutcome,
@@ -182,6 +184,47 @@ describe("variables injected by other webhooks (istio sidecar) and undeclared va
     const policy = parsePolicy("declared: [PORT]\nrules: {ENVT-ADM-002: deny}\n");
     const o = answer(reviewOf(workload("checkoutservice.yaml")), policy);
     expect(o.decision).toBe("deny");
+  });
+});
+
+describe("the policy of envtrace check (src/policy, CEL) as the evaluator", () => {
+  const cel = parseCheckPolicy(
+    `apiVersion: envtrace.dev/v1alpha1
+kind: Policy
+failOn: high
+checks:
+  ENVT-K8S-001: { enabled: false }
+rules:
+  - id: SHOP-NO-CART
+    severity: critical
+    when: v.key == "CART_SERVICE_ADDR" && v.source.kind == "k8s-literal"
+    message: "{key} must come from the service mesh, not a literal ({source})"
+  - id: SHOP-SECRET-ENV
+    severity: medium
+    when: v.source.kind == "k8s-secret"
+    message: "{key} comes from a Secret through env"
+`,
+    "shop-policy.yaml",
+  );
+  const answerCel = (body: unknown) =>
+    reviewAdmission(JSON.stringify(body), { evaluator: celPolicyEvaluator(cel), policy: DEFAULT_POLICY });
+
+  it("a CEL rule at or above failOn denies, naming the rule and the variable", () => {
+    const o = answerCel(reviewOf(workload("checkoutservice.yaml")));
+    expect(o.decision).toBe("deny");
+    expect((response(o).status as { message: string }).message).toContain(
+      "SHOP-NO-CART CART_SERVICE_ADDR must come from the service mesh, not a literal (k8s-literal)",
+    );
+  });
+
+  it("check overrides apply (ENVT-K8S-001 disabled: the MySQL literal passes); a medium rule warns", () => {
+    expect(answerCel(reviewOf(workload("mysql-deployment.yaml"))).decision).toBe("allow");
+    const w = answerCel(reviewOf(workload("pod-single-secret-env-variable.yaml")));
+    expect(w.decision).toBe("warn");
+    expect((w.event!.data.verdicts as Array<{ id: string }>).map((v) => v.id).sort()).toEqual([
+      "ENVT-K8S-002",
+      "SHOP-SECRET-ENV",
+    ]);
   });
 });
 

@@ -29,6 +29,9 @@ import {
 } from "../k8s/types.js";
 import type { DisplayValue, ExplainResult, Finding, Severity } from "../model/index.js";
 import { SEVERITY_RANK } from "../model/index.js";
+import { applyPolicy } from "../policy/engine.js";
+import type { Policy } from "../policy/types.js";
+import { explainSubject } from "../report/build.js";
 
 export const ADMISSION_API_VERSION = "admission.k8s.io/v1";
 /** Kinds whose pod (template) the webhook evaluates. */
@@ -255,6 +258,43 @@ export function severityEvaluator(policy: WebhookPolicy = DEFAULT_POLICY): Admis
             id: f.id,
             severity: f.severity,
             messageId: f.messageId,
+            subject: f.subject,
+            message: f.message,
+          };
+          if (f.key !== undefined) v.key = f.key;
+          out.push(v);
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * The policy of `envtrace check` (src/policy: CEL rules over `v`/`vars`/`subject`, declarations, check
+ * overrides, ignores) as the evaluator: each container is made a report subject, the policy is applied, and
+ * its findings are mapped as by {@link severityEvaluator}, with the policy's `failOn` (else `denyAt`) as the
+ * deny threshold. The webhook policy's per-rule actions, mode and allow lists still apply.
+ */
+export function celPolicyEvaluator(cel: Policy, policy: WebhookPolicy = DEFAULT_POLICY): AdmissionEvaluator {
+  const base = severityEvaluator(policy);
+  const effective: WebhookPolicy = { ...policy, denyAt: cel.failOn ?? policy.denyAt };
+  return {
+    checks: base.checks,
+    evaluate({ results }) {
+      const subjects = results.map((r) => explainSubject(r));
+      const applied = applyPolicy(subjects, cel);
+      const out: AdmissionVerdict[] = [];
+      for (const s of applied.subjects) {
+        for (const f of s.findings) {
+          const action = actionFor(effective, f);
+          if (action === "ignore") continue;
+          const v: AdmissionVerdict = {
+            action,
+            id: f.id,
+            severity: f.severity,
+            messageId: f.messageId,
+            // The engine's subject name (`ns/pod/container`), not the report's subject id.
             subject: f.subject,
             message: f.message,
           };

@@ -8,6 +8,8 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import {
+  type AdmissionEvaluator,
+  celPolicyEvaluator,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_POLICY,
   parsePolicy,
@@ -61,6 +63,10 @@ export const webhookCommand: CliCommand = {
         "--policy <file>",
         "webhook policy (YAML: mode, denyAt, warnAt, rules, allowInjected, declared)",
       )
+      .option(
+        "--check-policy <file>",
+        "also apply the policy of envtrace check (CEL rules, declarations, check overrides, ignores); its failOn is the deny threshold",
+      )
       .option("--review <file>", "answer the AdmissionReview in FILE (- for stdin), print the response, exit")
       .option("--max-body-bytes <n>", "refuse larger requests with 413", String(DEFAULT_MAX_BODY_BYTES))
       .option("--reload-interval <ms>", "how often the cert and key are checked for a change", "10000")
@@ -80,7 +86,12 @@ export const webhookCommand: CliCommand = {
             throw new EnvtraceError("BAD_INPUT", { input: "--policy", why: (err as Error).message });
           }
         }
-        const evaluator = severityEvaluator(policy);
+        let evaluator: AdmissionEvaluator = severityEvaluator(policy);
+        if (o.checkPolicy) {
+          // Throws PolicyError (exit 2, file:line and field) on a bad policy: at start, never per request.
+          const { loadPolicyFile } = await import("../../policy/load.js");
+          evaluator = celPolicyEvaluator(loadPolicyFile(o.checkPolicy), policy);
+        }
         const base = { evaluator, policy, run: randomUUID(), hostname: hostname() };
 
         if (o.review) {
