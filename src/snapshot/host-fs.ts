@@ -163,9 +163,18 @@ export function permissionHint(): string {
     const euid = typeof process.geteuid === "function" ? process.geteuid() : -1;
     if (euid !== 0) return "run as root or as the process owner to see it";
     const why: string[] = [];
+    // Another user's environ needs both: DAC_READ_SEARCH (or DAC_OVERRIDE) past its 0400 mode, and SYS_PTRACE
+    // for the kernel's ptrace-read check (measured: neither alone is enough; docs/fleet.md).
     const capEff = /CapEff:\s*([0-9a-f]+)/.exec(read("/proc/self/status"))?.[1];
-    if (capEff && (BigInt(`0x${capEff}`) & (1n << 19n)) === 0n)
-      why.push("this root lacks CAP_SYS_PTRACE (add it, e.g. --cap-add SYS_PTRACE)");
+    const has = (bit: bigint) => !!capEff && (BigInt(`0x${capEff}`) & (1n << bit)) !== 0n;
+    const missing = [
+      ...(has(19n) ? [] : ["CAP_SYS_PTRACE"]),
+      ...(has(2n) || has(1n) ? [] : ["CAP_DAC_READ_SEARCH"]),
+    ];
+    if (capEff && missing.length > 0)
+      why.push(
+        `this root lacks ${missing.join(" and ")} (both are needed to read another user's environ; e.g. --cap-add ${missing.map((c) => c.replace("CAP_", "")).join(" --cap-add ")})`,
+      );
     const uidMap = read("/proc/self/uid_map").trim().split(/\s+/);
     if (uidMap.length >= 3 && !(uidMap[0] === "0" && uidMap[1] === "0" && uidMap[2] === "4294967295"))
       why.push("this root is root of a user namespace only (run in the host's user namespace)");
