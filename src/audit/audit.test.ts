@@ -87,6 +87,17 @@ describe("JCS (RFC 8785)", () => {
   });
 });
 
+describe("HMAC", () => {
+  it("macOf equals createHmac for short and long keys", async () => {
+    const { createHmac } = await import("node:crypto");
+    const { macOf } = await import("./record.js");
+    for (const k of [Buffer.from("k".repeat(16)), Buffer.alloc(64, 7), Buffer.alloc(100, 9)]) {
+      const h = "ab".repeat(32);
+      expect(macOf(h, k)).toBe(createHmac("sha256", k).update(h, "latin1").digest("hex"));
+    }
+  });
+});
+
 describe("audit log: writing", () => {
   it("chains runs in one file; records carry masked values and keyed fingerprints, never the secret", async () => {
     const f = file();

@@ -10,6 +10,7 @@ import { valueFingerprint } from "../detect/mask.js";
 import { isSecretValue } from "../detect/secret-value.js";
 import type { Report } from "../model/index.js";
 import { reportEvents } from "../report/events.js";
+import { markInJcsOrder } from "./jcs.js";
 import type { AuditRecordType } from "./record.js";
 
 export interface AuditEvent {
@@ -18,15 +19,19 @@ export interface AuditEvent {
   payload: Record<string, unknown>;
 }
 
-/** A JSON value made plain: `toJSON` applied, `undefined` dropped, strings well-formed. */
+/** A JSON value made plain: `toJSON` applied, `undefined` dropped, strings well-formed, keys sorted. */
 export function plain(v: unknown): unknown {
   if (typeof v === "string") return (v as string & { toWellFormed(): string }).toWellFormed();
   if (v === null || typeof v !== "object") return typeof v === "number" && !Number.isFinite(v) ? null : v;
   const j = (v as { toJSON?: () => unknown }).toJSON;
   if (typeof j === "function") return plain(j.call(v));
   if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : plain(x)));
+  // Keys in JCS order (UTF-16 code units), so that the record serializes canonically by JSON.stringify.
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== undefined && typeof x !== "function") out[k] = plain(x);
+  for (const k of Object.keys(v).sort()) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== undefined && typeof x !== "function") out[k] = plain(x);
+  }
   return out;
 }
 
@@ -61,12 +66,14 @@ export function auditEvents(r: Report, env: NodeJS.ProcessEnv): { events: AuditE
     bySeverity: {},
   };
   const events = reportEvents(masked).map((e): AuditEvent => {
-    const payload: Record<string, unknown> = { subject: e.subject, code: e.code, data: plain(e.data) };
+    const payload: Record<string, unknown> = { code: e.code, data: plain(e.data) };
     if (e.key !== undefined) payload.key = e.key;
     if (e.severity) {
       payload.severity = e.severity;
       counts.bySeverity[e.severity] = (counts.bySeverity[e.severity] ?? 0) + 1;
     }
+    payload.subject = plain(e.subject);
+
     counts.events++;
     if (e.type === "variable") {
       counts.variables++;
@@ -74,6 +81,7 @@ export function auditEvents(r: Report, env: NodeJS.ProcessEnv): { events: AuditE
       if (isSecretValue(v)) {
         try {
           fpKey ??= loadFingerprintKey(env);
+          // Last in key order too.
           payload.valueFingerprint = valueFingerprint(v.reveal(), fpKey);
         } catch {
           // No key could be read or made: the mask alone is recorded.
@@ -84,7 +92,7 @@ export function auditEvents(r: Report, env: NodeJS.ProcessEnv): { events: AuditE
     else if (e.type === "drift") counts.drift++;
     else if (e.type === "finding") counts.findings++;
     else counts.issues++;
-    return { type: e.type, time: e.time, payload };
+    return { type: e.type, time: e.time, payload: markInJcsOrder(payload) };
   });
   return { events, counts };
 }

@@ -11,8 +11,8 @@
  * - The line written is the canonical body with `hash` (and `mac`) appended before its closing brace.
  * Payloads hold masked values only (the report's masks; keyed fingerprints of flagged values).
  */
-import { createHash, createHmac } from "node:crypto";
-import { canonicalize } from "./jcs.js";
+import { createHash, hash as oneShot } from "node:crypto";
+import { canonicalize, isInJcsOrder } from "./jcs.js";
 
 export const AUDIT_SCHEMA = 1;
 export const GENESIS = "0".repeat(64);
@@ -55,18 +55,45 @@ export function auditKey(key: Buffer): AuditKey {
   return { key, kid: createHash("sha256").update(key).digest("hex").slice(0, 16) };
 }
 
+/** SHA-256 (hex) of a string's UTF-8 bytes; the one-shot `crypto.hash` (Node ≥ 20.12) is ~40% cheaper. */
 export function sha256Hex(s: string): string {
-  return createHash("sha256").update(s, "utf8").digest("hex");
+  return oneShot("sha256", s, "hex");
 }
 
+const pads = new WeakMap<Buffer, { ipad: Buffer; opad: Buffer }>();
+
+/**
+ * HMAC-SHA-256 (RFC 2104) of the ASCII hex `hash` with `key`, as hex. Built from two one-shot hashes with
+ * the padded keys computed once per key: the same value as `createHmac`, at about half its per-record cost.
+ */
 export function macOf(hash: string, key: Buffer): string {
-  return createHmac("sha256", key).update(hash, "latin1").digest("hex");
+  let p = pads.get(key);
+  if (!p) {
+    const k = Buffer.alloc(64);
+    (key.length > 64 ? createHash("sha256").update(key).digest() : key).copy(k);
+    p = { ipad: Buffer.from(k.map((b) => b ^ 0x36)), opad: Buffer.from(k.map((b) => b ^ 0x5c)) };
+    pads.set(key, p);
+  }
+  const inner = oneShot("sha256", Buffer.concat([p.ipad, Buffer.from(hash, "latin1")]), "buffer");
+  return oneShot("sha256", Buffer.concat([p.opad, inner]), "hex");
 }
 
 /** The record's line (with its newline) and the record. */
-export function sealRecord(body: AuditBody, key?: AuditKey): { line: string; record: AuditRecord } {
-  if (key) body.kid = key.kid;
-  const canon = canonicalize(body);
+export function sealRecord(b: AuditBody, key?: AuditKey): { line: string; record: AuditRecord } {
+  // Members in JCS order, so that the fast path of `canonicalize` applies.
+  const body: AuditBody = {
+    host: b.host,
+    ...(key ? { kid: key.kid } : b.kid !== undefined ? { kid: b.kid } : {}),
+    payload: b.payload,
+    prev: b.prev,
+    run: b.run,
+    seq: b.seq,
+    time: b.time,
+    type: b.type,
+    v: b.v,
+  } as AuditBody;
+  // Every other member is a string or an integer: a payload known to be in order needs no check.
+  const canon = isInJcsOrder(b.payload) ? JSON.stringify(body) : canonicalize(body);
   const hash = sha256Hex(canon);
   const mac = key ? macOf(hash, key.key) : undefined;
   const line = `${canon.slice(0, -1)},"hash":"${hash}"${mac ? `,"mac":"${mac}"` : ""}}\n`;

@@ -275,7 +275,11 @@ export class AuditLog {
 
   append(body: Omit<AuditBody, "v" | "seq" | "prev">): AuditRecord {
     let sealed = this.seal(body);
-    if (this.o.maxBytes && this.size > 0 && this.size + Buffer.byteLength(sealed.line) > this.o.maxBytes) {
+    if (
+      this.o.maxBytes &&
+      this.size > 0 &&
+      this.size + Buffer.byteLength(sealed.line, "utf8") > this.o.maxBytes
+    ) {
       this.rotate(body);
       sealed = this.seal(body);
     }
@@ -288,16 +292,16 @@ export class AuditLog {
   }
 
   private write({ line, record }: { line: string; record: AuditRecord }): void {
-    const buf = Buffer.from(line, "utf8");
+    const len = Buffer.byteLength(line, "utf8");
     let n: number;
     try {
-      n = writeSync(this.fd, buf);
+      n = writeSync(this.fd, line);
     } catch (err) {
       throw new AuditLogError(this.o.file, `write failed (${errno(err)})`, errno(err));
     }
-    if (n !== buf.length) {
+    if (n !== len) {
       this.size += n;
-      throw new AuditLogError(this.o.file, `short write (${n} of ${buf.length} bytes)`, "EIO");
+      throw new AuditLogError(this.o.file, `short write (${n} of ${len} bytes)`, "EIO");
     }
     this.prev = record.hash;
     this.seq++;
