@@ -27,7 +27,7 @@ describe("k8s check registry", () => {
     for (const c of k8sChecks) expect(fired.has(c.meta.id), c.meta.id).toBe(true);
   });
 
-  it("a vendor's documentation key written as a literal is masked but raises no finding", async () => {
+  it("a vendor's documentation key or a setting under a sensitive name raises no finding; a literal credential does", async () => {
     const { loadManifest } = await import("../load.js");
     const { ObjectIndex } = await import("../objects.js");
     const { explainIndex } = await import("../explain.js");
@@ -40,13 +40,18 @@ spec:
     env:
     - {name: AWS_ACCESS_KEY_ID, value: AKIAIOSFODNN7EXAMPLE}
     - {name: REAL_TOKEN, value: ghp_${"Zx9Lq2Wm4R".repeat(3)}Ab12Cd}
+    - {name: JWT_POLICY, value: third-party-jwt}
+    - {name: SECRET_TTL, value: 86400s}
+    - {name: TOKEN_FILE, value: /var/run/secrets/tokens/istio-token}
+    - {name: DB_PASSWORD, value: "Hunter2-Prod-Pw"}
 `;
     for (const o of loadManifest(text, "p.yaml").objects) index.add(o);
     const out = explainIndex(index, {});
     const keys = out.results.flatMap((r) =>
       r.findings.filter((f) => f.id === "ENVT-K8S-001").map((f) => f.key),
     );
-    expect(keys).toEqual(["REAL_TOKEN"]);
+    // Istio's settings under sensitive-looking names are not credentials; a password still is.
+    expect(keys.sort()).toEqual(["DB_PASSWORD", "REAL_TOKEN"]);
     const v = out.results[0]!.variables.find((x) => x.key === "AWS_ACCESS_KEY_ID")!;
     expect(String(v.value)).toBe("AKIA********(example)");
   });

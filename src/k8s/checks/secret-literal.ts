@@ -11,6 +11,16 @@ import { defineCheck } from "./check.js";
 const SENSITIVE_NAME =
   /(aws_access_key_id|aws_secret_access_key|azure_batchai_storage_account|azure_batchai_storage_key|azure_batch_account|azure_batch_key|secret|key|password|pwd|token|jwt|bearer|credential)/i;
 const ALLOWED_VALUE = /^(\$\(|>>?vault:|vault:)/;
+/**
+ * Values that a sensitive-looking name holds but that are settings, not credentials: a path (to a mounted
+ * secret file: the good practice), a duration or size, a host:port. A real credential under such a name is
+ * still caught by its value.
+ */
+const SETTING_VALUE =
+  /^(?:\.{0,2}\/[^\s]*|\d+(?:\.\d+)?(?:ns|us|ms|s|m|h|d|ki|mi|gi|k|m|g|b)?|[a-z0-9.-]+:\d{1,5})$/i;
+/** A name that says the value is a kind of setting (Istio's `JWT_POLICY=third-party-jwt`), and a word value. */
+const SETTING_NAME = /_(?:POLICY|MODE|TYPE|TTL|FILE|PATH|DIR|KIND|PROVIDER|ALGORITHM|ALG|FORMAT|LOCATION)$/i;
+const WORDS = /^[a-z]+(?:[-_.][a-z]+)*$/;
 
 export default defineCheck({
   meta: {
@@ -30,7 +40,11 @@ export default defineCheck({
       // A vendor's documentation example (AKIA…EXAMPLE) is masked, but it is no leak: no finding.
       if (byValue?.example) continue;
       const byName =
-        SENSITIVE_NAME.test(e.name) && e.literal.length >= 4 && !/^(true|false|\d+)$/i.test(e.literal);
+        SENSITIVE_NAME.test(e.name) &&
+        e.literal.length >= 4 &&
+        !/^(true|false)$/i.test(e.literal) &&
+        !SETTING_VALUE.test(e.literal) &&
+        !(SETTING_NAME.test(e.name) && WORDS.test(e.literal));
       if (!byValue && !byName) continue;
       hits.push({
         messageId: byValue ? `literal-secret.${byValue.ruleIds[0]}` : "literal-secret.sensitive-name",
