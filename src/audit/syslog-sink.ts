@@ -257,8 +257,8 @@ export class SyslogSink {
   flush(ms = this.target.timeoutMs): Promise<void> {
     if (this.queued === 0 && this.inflight === 0) return Promise.resolve();
     return new Promise((resolve) => {
+      // Not unref'd: while a run waits for delivery, this timer keeps the process alive (sockets are unref'd).
       const timer = setTimeout(done, ms);
-      timer.unref();
       this.waiters.push(done);
       function done() {
         clearTimeout(timer);
