@@ -11,6 +11,7 @@ import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditEvents } from "../src/audit/events.js";
+import { markInJcsOrder } from "../src/audit/jcs.js";
 import { auditKey } from "../src/audit/record.js";
 import { verifyAuditFiles } from "../src/audit/verify.js";
 import { AuditLog } from "../src/audit/writer.js";
@@ -24,7 +25,8 @@ function payloads() {
   // Vary the key so no two records are equal (as in a scan of many processes).
   return Array.from({ length: N }, (_, i) => {
     const e = events[i % events.length]!;
-    return { type: e.type, time: e.time, payload: { ...e.payload, key: `VAR_${i}` } };
+    // As auditEvents makes them: keys in JCS order, marked so.
+    return { type: e.type, time: e.time, payload: markInJcsOrder({ ...e.payload, key: `VAR_${i}` }) };
   });
 }
 

@@ -288,7 +288,19 @@ export class AuditLog {
   }
 
   private seal(body: Omit<AuditBody, "v" | "seq" | "prev">) {
-    return sealRecord({ v: AUDIT_SCHEMA, seq: this.seq, ...body, prev: this.prev }, this.o.key);
+    return sealRecord(
+      {
+        v: AUDIT_SCHEMA,
+        seq: this.seq,
+        time: body.time,
+        host: body.host,
+        run: body.run,
+        type: body.type,
+        payload: body.payload,
+        prev: this.prev,
+      },
+      this.o.key,
+    );
   }
 
   private write({ line, record }: { line: string; record: AuditRecord }): void {
