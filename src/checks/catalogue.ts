@@ -21,7 +21,18 @@ import { k8sChecks } from "../k8s/checks/index.js";
 import type { Severity } from "../model/index.js";
 import { MODCACHE_IDS, TOOL } from "../report/build.js";
 
-export type RuleFamily = "secret" | "go" | "modcache" | "host" | "k8s" | "drift" | "other";
+export type RuleFamily =
+  | "secret"
+  | "go"
+  | "modcache"
+  | "host"
+  | "k8s"
+  | "drift"
+  | "audit"
+  | "policy"
+  | "admission"
+  | "record"
+  | "other";
 
 /** One secret-detection rule under ENVT-SECRET-001 (the finding's messageId is `secret.<id>`). */
 export interface SecretRuleEntry {
@@ -358,6 +369,107 @@ function driftEntries(): RuleMeta[] {
   );
 }
 
+/** Families whose ids live in a small table next to their code: the table is their metadata. */
+interface TableRule {
+  id: string;
+  name: string;
+  title: string;
+  severity: Severity;
+  security: boolean;
+  tags: string[];
+}
+
+const AUDIT_RULES: TableRule[] = [
+  ["ENVT-AUDIT-001", "edited", "An audit record was changed after it was written"],
+  ["ENVT-AUDIT-002", "deleted", "Audit records are missing from the chain"],
+  ["ENVT-AUDIT-003", "inserted", "A record was inserted into the audit chain"],
+  ["ENVT-AUDIT-004", "reordered", "Audit records are out of order"],
+  ["ENVT-AUDIT-005", "truncated", "The audit log ends before its recorded head (or with a torn line)"],
+  ["ENVT-AUDIT-006", "bad-mac", "An audit record's HMAC does not verify with the key"],
+  ["ENVT-AUDIT-007", "unknown-schema", "An audit record of a schema this version cannot verify"],
+  ["ENVT-AUDIT-008", "corrupted", "An audit log line is not a record (binary, malformed JSON)"],
+].map(([id, name, title]) => ({
+  id: id!,
+  name: name!,
+  title: title!,
+  severity: name === "unknown-schema" ? "medium" : "critical",
+  security: true,
+  tags: ["security", "audit", "integrity"],
+}));
+
+const POLICY_RULES: TableRule[] = [
+  {
+    id: "ENVT-POLICY-001",
+    name: "undeclared",
+    title: "A variable is present but not declared by the policy",
+    severity: "medium",
+    security: false,
+    tags: ["policy"],
+  },
+  {
+    id: "ENVT-POLICY-002",
+    name: "missing",
+    title: "A declared variable is missing",
+    severity: "medium",
+    security: false,
+    tags: ["policy"],
+  },
+  {
+    id: "ENVT-POLICY-003",
+    name: "expired-ignore",
+    title: "An ignore in the policy has expired",
+    severity: "medium",
+    security: false,
+    tags: ["policy"],
+  },
+  {
+    id: "ENVT-POLICY-004",
+    name: "rule-error",
+    title: "A policy rule failed to evaluate",
+    severity: "high",
+    security: false,
+    tags: ["policy"],
+  },
+];
+
+const ADMISSION_RULES: TableRule[] = [
+  {
+    id: "ENVT-ADM-001",
+    name: "injected-not-allowed",
+    title: "A variable injected by another admission webhook is not on the allow list",
+    severity: "medium",
+    security: true,
+    tags: ["security", "kubernetes", "admission"],
+  },
+  {
+    id: "ENVT-ADM-002",
+    name: "undeclared",
+    title: "A workload sets a variable it does not declare",
+    severity: "low",
+    security: false,
+    tags: ["kubernetes", "admission"],
+  },
+];
+
+function tableEntries(rules: TableRule[], family: RuleFamily, file: string, heading?: string): RuleMeta[] {
+  return rules.map((r) =>
+    withHelp({
+      id: r.id,
+      name: r.name,
+      title: r.title,
+      shortDescription: r.title,
+      fullDescription: r.title,
+      helpUri: docsUri(file, heading),
+      defaultSeverity: r.severity,
+      tags: r.tags,
+      security: r.security,
+      references: [],
+      family,
+      docs: heading ? { file, section: heading } : { file },
+    }),
+  );
+}
+
 let all: readonly RuleMeta[] | undefined;
 
 /** Every rule, sorted by id. */
@@ -369,6 +481,19 @@ export function catalogue(): readonly RuleMeta[] {
     ...hostEntries(),
     ...k8sEntries(),
     ...driftEntries(),
+    ...tableEntries(
+      AUDIT_RULES,
+      "audit",
+      "docs/audit.md",
+      "## `envtrace audit verify FILE… [--key-file F] [--no-mac] [--expect-head H]… [--witness CAPTURE]`",
+    ),
+    ...tableEntries(POLICY_RULES, "policy", "docs/policy.md", "## Findings of the engine itself"),
+    ...tableEntries(
+      ADMISSION_RULES,
+      "admission",
+      "docs/fleet.md",
+      "## `envtrace webhook` (validating admission webhook)",
+    ),
   ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return all;
 }
