@@ -53,7 +53,7 @@ export async function bench(): Promise<Figure[]> {
     t0 = performance.now();
     for (const l of ls) sink.send(l);
     await sink.flush();
-    const stats = sink.close();
+    const stats = await sink.close();
     await until(() => c.received("tcp").length >= 2 * N, 60_000, "sink frames");
     const rate = (N / (performance.now() - t0)) * 1000;
     peak = Math.max(peak, rssMB());
@@ -63,7 +63,7 @@ export async function bench(): Promise<Figure[]> {
     t0 = performance.now();
     for (const l of ls.slice(0, 20_000)) dead.send(l);
     await dead.flush();
-    const deadStats = dead.close();
+    const deadStats = await dead.close();
     const deadMs = performance.now() - t0;
     peak = Math.max(peak, rssMB());
     return [

@@ -168,7 +168,7 @@ export async function recordRun(
   }
   send(end);
   await Promise.all(sinks.map((s) => s.flush(Math.min(s.target.timeoutMs, 500))));
-  out.sinks = sinks.map((s) => s.close());
+  out.sinks = await Promise.all(sinks.map((s) => s.close()));
 
   if (log && !failure && "hash" in end) {
     out.head = { seq: end.seq, hash: end.hash, file: log.file };

@@ -115,6 +115,8 @@ export class SyslogSink {
   private inflight = 0;
   private closed = false;
   private waiters: Array<() => void> = [];
+  /** Messages handed to the kernel on the current connection (unconfirmed until it closes cleanly). */
+  private connSent = 0;
 
   constructor(
     readonly target: SyslogTarget,
@@ -193,6 +195,7 @@ export class SyslogSink {
       this.connecting = false;
       this.connected = true;
       this.attempts = 0;
+      this.connSent = 0;
       this.stats.connects++;
       sock.setTimeout(0);
       this.pump();
@@ -202,6 +205,11 @@ export class SyslogSink {
     sock.on("data", () => {});
     sock.on("error", (err) => {
       this.stats.lastError = (err as NodeJS.ErrnoException).code ?? err.message;
+      // The collector aborted the connection (a refused client certificate is only seen after the
+      // handshake): what was written on it is not known to have arrived.
+      this.stats.sent -= this.connSent;
+      this.stats.dropped += this.connSent;
+      this.connSent = 0;
     });
     sock.on("close", () => {
       if (this.sock !== sock) return;
@@ -234,7 +242,10 @@ export class SyslogSink {
         if (this.closed) return;
         this.inflight--;
         if (err) this.stats.dropped++;
-        else this.stats.sent++;
+        else {
+          this.stats.sent++;
+          if (this.sock === sock) this.connSent++;
+        }
         this.wake();
       });
     }
@@ -267,8 +278,11 @@ export class SyslogSink {
     });
   }
 
-  /** Drops what is still queued (counted), closes the connection. */
-  close(): SinkStats {
+  /**
+   * Drops what is still queued (counted) and closes the connection gracefully, waiting at most `ms` for the
+   * collector to close its side: an abort instead (an error) turns this connection's messages into drops.
+   */
+  async close(ms = 300): Promise<SinkStats> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
     this.retry = undefined;
@@ -276,11 +290,19 @@ export class SyslogSink {
     this.queue = [];
     this.head = 0;
     this.inflight = 0;
-    if (this.sock) {
-      const s = this.sock;
+    const s = this.sock;
+    if (s) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms);
+        s.once("close", done);
+        s.end();
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
       this.sock = undefined;
-      s.end();
-      setTimeout(() => s.destroy(), 200).unref();
+      s.destroy();
     }
     if (this.udp) {
       this.udp.close();

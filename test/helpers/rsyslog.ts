@@ -15,15 +15,18 @@ export const RSYSLOGD = ["/usr/sbin/rsyslogd", "/sbin/rsyslogd"].find((p) => exi
 
 export interface Collector {
   dir: string;
-  ports: { udp: number; tcp: number; tls: number };
+  ports: { udp: number; tcp: number; tls: number; mtls: number };
   ca: string;
-  urls: { udp: string; tcp: string; tls: string };
-  file(kind: "udp" | "tcp" | "tls"): string;
+  /** `mtls` requires a client certificate signed by the test CA (`client.pem`, `client.key`). */
+  urls: { udp: string; tcp: string; tls: string; mtls: string };
+  file(kind: Kind): string;
   /** Parsed lines received so far on one input. */
-  received(kind: "udp" | "tcp" | "tls"): ParsedByRsyslog[];
+  received(kind: Kind): ParsedByRsyslog[];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+export type Kind = "udp" | "tcp" | "tls" | "mtls";
 
 export interface ParsedByRsyslog {
   pri: string;
@@ -92,6 +95,22 @@ function certificates(dir: string): void {
     "-extfile",
     "san.ext",
   ]);
+  o(["req", ...ec, "-keyout", "client.key", "-out", "client.csr", "-subj", "/CN=envtrace client"]);
+  o([
+    "x509",
+    "-req",
+    "-in",
+    "client.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "client.pem",
+    "-days",
+    "2",
+  ]);
 }
 
 function config(dir: string, ports: Collector["ports"]): string {
@@ -112,7 +131,7 @@ function config(dir: string, ports: Collector["ports"]): string {
         `  property(name="${props[f]}" outname="${f}" format="jsonf"${f === "timestamp" ? ' dateFormat="rfc3339"' : ""})${i < fields.length - 1 ? '\n  constant(value=",")' : ""}`,
     )
     .join("\n");
-  const rules = (["udp", "tcp", "tls"] as const)
+  const rules = (["udp", "tcp", "tls", "mtls"] as const)
     .map(
       (k) =>
         `ruleset(name="${k}") { action(type="omfile" file="${join(dir, `${k}.jsonl`)}" template="parsed") }`,
@@ -137,6 +156,8 @@ input(type="imudp" address="127.0.0.1" port="${ports.udp}" ruleset="udp")
 input(type="imtcp" address="127.0.0.1" port="${ports.tcp}" ruleset="tcp" name="tcp")
 input(type="imtcp" address="127.0.0.1" port="${ports.tls}" ruleset="tls" name="tls"
       streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")
+input(type="imtcp" address="127.0.0.1" port="${ports.mtls}" ruleset="mtls" name="mtls"
+      streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="x509/certvalid")
 `;
 }
 
@@ -164,7 +185,12 @@ export async function collector(dir: string): Promise<Collector> {
     );
   mkdirSync(join(dir, "work"), { recursive: true });
   certificates(dir);
-  const ports = { udp: await freeUdpPort(), tcp: await freeTcpPort(), tls: await freeTcpPort() };
+  const ports = {
+    udp: await freeUdpPort(),
+    tcp: await freeTcpPort(),
+    tls: await freeTcpPort(),
+    mtls: await freeTcpPort(),
+  };
   const conf = join(dir, "rsyslog.conf");
   writeFileSync(conf, config(dir, ports));
   const check = spawnSync(RSYSLOGD, ["-N1", "-f", conf], { encoding: "utf8" });
@@ -179,6 +205,7 @@ export async function collector(dir: string): Promise<Collector> {
       udp: `udp://127.0.0.1:${ports.udp}`,
       tcp: `tcp://127.0.0.1:${ports.tcp}`,
       tls: `tls://127.0.0.1:${ports.tls}?ca=${encodeURIComponent(ca)}&servername=localhost`,
+      mtls: `tls://127.0.0.1:${ports.mtls}?ca=${encodeURIComponent(ca)}&servername=localhost`,
     },
     file: (k) => join(dir, `${k}.jsonl`),
     received(k) {
@@ -195,7 +222,10 @@ export async function collector(dir: string): Promise<Collector> {
       });
       let err = "";
       proc.stderr?.on("data", (d) => (err += d));
-      const up = (await waitPort(ports.tcp, 10_000)) && (await waitPort(ports.tls, 10_000));
+      const up =
+        (await waitPort(ports.tcp, 10_000)) &&
+        (await waitPort(ports.tls, 10_000)) &&
+        (await waitPort(ports.mtls, 10_000));
       if (!up) throw new Error(`rsyslogd did not listen: ${err.slice(0, 500)}`);
     },
     async stop() {

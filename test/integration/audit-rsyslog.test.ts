@@ -110,6 +110,20 @@ describe("syslog delivery to a real rsyslog", () => {
     );
   });
 
+  it("TLS with a client certificate: refused without it, delivered with it", async () => {
+    const args = ["explain", "--pid", String(child.pid)];
+    const without = await runCli([...args, "--syslog", `${c.urls.mtls}&timeout=500`], { env });
+    expect(without.code).toBe(0);
+    expect(without.stderr).toMatch(/syslog tls:\/\/127\.0\.0\.1:\d+: \d+ of \d+ messages not delivered/);
+    const cert = `&cert=${encodeURIComponent(join(c.dir, "client.pem"))}&key=${encodeURIComponent(join(c.dir, "client.key"))}`;
+    const n = c.received("mtls").length;
+    const r = await runCli([...args, "--syslog", `${c.urls.mtls}${cert}`, "-o", "jsonl"], { env });
+    expect(r.stderr).not.toMatch(/not delivered/);
+    const events = r.stdout.trimEnd().split("\n").length;
+    // run-start + events + run-end
+    await until(() => c.received("mtls").length >= n + events + 2, 10_000, "mTLS delivery");
+  }, 30_000);
+
   it("with rsyslog stopped a run ends in normal time, drops counted; after a restart delivery resumes", async () => {
     await c.stop();
     const before = c.received("tcp").length;
