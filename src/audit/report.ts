@@ -35,6 +35,18 @@ export const AUDIT_IDS: Record<DamageKind, string> = {
   corrupted: "ENVT-AUDIT-008",
 };
 
+/** Catalogue names and titles of the damage ids (help: docs/audit.md, section "Damage kinds"). */
+export const AUDIT_TITLES: Record<DamageKind, { name: string; title: string }> = {
+  edited: { name: "audit-record-edited", title: "An audit record was changed" },
+  deleted: { name: "audit-records-deleted", title: "Audit records are missing" },
+  inserted: { name: "audit-record-inserted", title: "A record that is not part of the chain was inserted" },
+  reordered: { name: "audit-records-reordered", title: "Audit records are out of order" },
+  truncated: { name: "audit-log-truncated", title: "The audit log was cut short" },
+  "bad-mac": { name: "audit-record-bad-mac", title: "An audit record's MAC does not verify" },
+  "unknown-schema": { name: "audit-record-unknown-schema", title: "An audit record of an unknown schema" },
+  corrupted: { name: "audit-line-corrupted", title: "A line of the audit log is no record" },
+};
+
 export const AUDIT_SEVERITY: Record<DamageKind, Severity> = {
   edited: "critical",
   deleted: "critical",
