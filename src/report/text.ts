@@ -41,6 +41,8 @@ function body(s: Subject, paint: Paint, reveal: boolean, opts: RenderOptions): s
       return modcacheLines(s, paint);
     case "inputs":
       return [];
+    case "audit-log":
+      return auditLines(s, paint);
     default:
       return variableLines(s, paint, {
         reveal,
@@ -48,6 +50,28 @@ function body(s: Subject, paint: Paint, reveal: boolean, opts: RenderOptions): s
         ...(opts.wide ? { wide: true } : {}),
       });
   }
+}
+
+/** An audit log that `audit verify` read: what it holds and whether the chain is intact. */
+function auditLines(s: Subject, paint: Paint): string[] {
+  const d = s.details as {
+    files?: string[];
+    records?: number;
+    runs?: number;
+    openRuns?: number;
+    /** `none`, `all` or `some`. */
+    macs?: string;
+    macChecked?: boolean;
+    head?: { seq: number; hash: string };
+    intact?: boolean;
+  };
+  const lines = [
+    `${d.records ?? 0} record(s), ${d.runs ?? 0} run(s)${d.openRuns ? `, ${d.openRuns} without a run-end` : ""} in ${(d.files ?? []).join(", ")}`,
+    `MACs: ${!d.macs || d.macs === "none" ? "none" : `${d.macs} records, ${d.macChecked ? "checked with the key" : "not checked (no key given)"}`}`,
+  ];
+  if (d.head) lines.push(`head: seq ${d.head.seq} hash ${d.head.hash}`);
+  lines.push(d.intact ? paint("chain intact", "green") : paint("chain damaged: see the findings", "red"));
+  return lines;
 }
 
 function footer(s: Subject, reveal: boolean): string {

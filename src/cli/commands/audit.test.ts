@@ -52,6 +52,13 @@ describe("envtrace audit", () => {
     expect(JSON.parse(all.stdout).subjects).toHaveLength(2);
   });
 
+  it("verify in text says what the log holds and whether the chain is intact", async () => {
+    const t = await runCli(["audit", "verify", log()], { env });
+    expect(t.stdout).toMatch(/^\d+ record\(s\), 2 run\(s\) in /m);
+    expect(t.stdout).toMatch(/^head: seq \d+ hash [0-9a-f]{64}$/m);
+    expect(t.stdout).toMatch(/^chain intact$/m);
+  });
+
   it("verify: exit 0 and the head when intact; a Report in every format", async () => {
     const v = await runCli(["audit", "verify", log(), "-o", "json"], { env });
     expect(v.code).toBe(0);
