@@ -33,8 +33,10 @@ export interface SecretMatch {
 interface CompiledRule {
   rule: SecretRule;
   index: number;
-  re: RegExp;
-  groups: readonly number[];
+  /** Compiled on first use: the CLI's start-up builds the engine but runs only the rules a keyword wakes. */
+  readonly re: RegExp;
+  /** The capture groups that hold the secret; worked out on first use (it compiles the regex). */
+  readonly groups: readonly number[];
   multiline: boolean;
   /** Tagged `url`: partial masks leave out the length. */
   url: boolean;
@@ -73,10 +75,24 @@ export class SecretEngine {
         keywordRules[id]!.push(index);
       }
       const flags = `${rule.regex.flags.replace(/[gyd]/g, "")}gd`;
-      const re = new RegExp(rule.regex.source, flags);
+      let re: RegExp | undefined;
       const g = rule.secretGroup;
-      const groups = Array.isArray(g) ? g : [g ?? (countGroups(re) > 0 ? 1 : 0)];
-      return { rule, index, re, groups, multiline: rule.multiline === true, url: rule.tags.includes("url") };
+      // Counting groups compiles the regex; deferred, the CLI's start-up compiles only the rules it runs.
+      let groups: readonly number[] | undefined = Array.isArray(g) ? g : g !== undefined ? [g] : undefined;
+      return {
+        rule,
+        index,
+        get re() {
+          re ??= new RegExp(rule.regex.source, flags);
+          return re;
+        },
+        get groups() {
+          groups ??= [countGroups(this.re) > 0 ? 1 : 0];
+          return groups;
+        },
+        multiline: rule.multiline === true,
+        url: rule.tags.includes("url"),
+      };
     });
     this.index = new KeywordIndex([...kwIds.keys()]);
     this.keywordRules = keywordRules;
@@ -180,27 +196,28 @@ export class SecretEngine {
         line ??= slice(ls, le);
         hay = line;
       }
-      c.re.lastIndex = 0;
-      for (let m = c.re.exec(hay); m !== null; m = c.re.exec(hay)) {
-        if (m[0].length === 0) c.re.lastIndex++;
+      const re = c.re;
+      re.lastIndex = 0;
+      for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
+        if (m[0].length === 0) re.lastIndex++;
         if (c.multiline && m.index >= le - ls) break;
         const hit = this.accept(c, m, base, hay, () => slice(ls, n));
         if (hit) {
           out.push(hit);
           // An extended match already covers the rest of the value: resume after it (keeps the scan linear).
-          if (hit.end - base > c.re.lastIndex) c.re.lastIndex = hit.end - base;
-        } else if (this.rejectedEnd > c.re.lastIndex) {
+          if (hit.end - base > re.lastIndex) re.lastIndex = hit.end - base;
+        } else if (this.rejectedEnd > re.lastIndex) {
           // The candidate ran on past the regex (`extendWhile`) and was rejected as a whole: a run is
           // judged once, not again from each of its characters (linear time).
-          c.re.lastIndex = this.rejectedEnd;
+          re.lastIndex = this.rejectedEnd;
         } else if (c.rule.nameGroup !== undefined) {
           // A name that is not credential-bearing (`JAVA_OPTS=`): its value may hold an assignment of
           // its own (`-Dpassword=…`, `--password=…`), so search again from the value, not after it.
           // Only where a credential word occurs in the value, from just before it (the longest name),
           // so that `k1=v1;k2=v2;…` is not matched again from every value (linear time).
           const at = valueStart(c, m);
-          const kw = at > m.index ? this.index.firstEnd(hay, at, c.re.lastIndex) : -1;
-          if (kw > 0) c.re.lastIndex = Math.max(at, kw - NAME_REACH);
+          const kw = at > m.index ? this.index.firstEnd(hay, at, re.lastIndex) : -1;
+          if (kw > 0) re.lastIndex = Math.max(at, kw - NAME_REACH);
         }
       }
     }

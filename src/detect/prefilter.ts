@@ -22,57 +22,59 @@ export class KeywordIndex {
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => k.toLowerCase());
-    const gotoT: number[][] = [new Array<number>(ALPHA).fill(-1)];
+    // One flat table serves as the trie's goto function while building and becomes the DFA: built at every
+    // start-up of the CLI, so no per-state arrays (that allocation was most of its cost).
+    let maxStates = 1;
+    for (const kw of this.keywords) maxStates += kw.length;
+    const delta = new Int32Array(maxStates * ALPHA).fill(-1);
     const out: (number[] | undefined)[] = [undefined];
+    let n = 1;
     this.keywords.forEach((kw, id) => {
       if (kw.length === 0) throw new Error(`empty keyword at index ${id}`);
       let s = 0;
       for (let i = 0; i < kw.length; i++) {
         const c = kw.charCodeAt(i);
         if (c >= ALPHA || c === 0) throw new Error(`keyword '${kw}' is not ASCII`);
-        let n = gotoT[s]![c]!;
-        if (n < 0) {
-          n = gotoT.length;
-          gotoT.push(new Array<number>(ALPHA).fill(-1));
+        let t = delta[s * ALPHA + c]!;
+        if (t < 0) {
+          t = n++;
           out.push(undefined);
-          gotoT[s]![c] = n;
+          delta[s * ALPHA + c] = t;
         }
-        s = n;
+        s = t;
       }
       const list = out[s] ?? [];
       list.push(id);
       out[s] = list;
     });
-    const n = gotoT.length;
-    const delta = new Int32Array(n * ALPHA);
     const fail = new Int32Array(n);
-    const queue: number[] = [];
+    const queue = new Int32Array(n);
+    let tail = 0;
     for (let c = 0; c < ALPHA; c++) {
-      const t = gotoT[0]![c]!;
-      if (t > 0) {
-        fail[t] = 0;
-        queue.push(t);
-        delta[c] = t;
-      } else delta[c] = 0;
+      const t = delta[c]!;
+      if (t > 0) queue[tail++] = t;
+      else delta[c] = 0;
     }
-    for (let qi = 0; qi < queue.length; qi++) {
+    // Breadth first: a state's failure target is complete before the state is, so its row can be copied.
+    for (let qi = 0; qi < tail; qi++) {
       const s = queue[qi]!;
       const f = fail[s]!;
       if (out[f]) out[s] = [...(out[s] ?? []), ...out[f]!];
+      const row = s * ALPHA;
+      const frow = f * ALPHA;
       for (let c = 0; c < ALPHA; c++) {
-        const t = gotoT[s]![c]!;
+        const t = delta[row + c]!;
         if (t > 0) {
-          fail[t] = delta[f * ALPHA + c]!;
-          queue.push(t);
-          delta[s * ALPHA + c] = t;
-        } else delta[s * ALPHA + c] = delta[f * ALPHA + c]!;
+          fail[t] = delta[frow + c]!;
+          queue[tail++] = t;
+        } else delta[row + c] = delta[frow + c]!;
       }
     }
     // Fold A–Z onto a–z in the table itself, so the scan loop does no case work.
     for (let s = 0; s < n; s++) {
       for (let c = 65; c <= 90; c++) delta[s * ALPHA + c] = delta[s * ALPHA + c + 32]!;
     }
-    this.delta = delta;
+    this.delta = delta.subarray(0, n * ALPHA);
     this.out = out;
     this.accepting = new Uint8Array(n);
     for (let i = 0; i < n; i++) if (out[i]) this.accepting[i] = 1;
