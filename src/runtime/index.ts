@@ -1,0 +1,90 @@
+/**
+ * The in-process library: one `init()` at start-up (or `node --import envtrace/register`), then ask from
+ * anywhere. One runtime per process: a second `init()` returns the first (options of later calls are
+ * ignored, and said in `notes`).
+ */
+import { Runtime } from "./runtime.js";
+import type {
+  DriftItem,
+  EnvChange,
+  ExplainedVariable,
+  InitOptions,
+  RuntimeSnapshot,
+  Source,
+} from "./types.js";
+
+let current: Runtime | undefined;
+
+export function init(options: InitOptions = {}): Runtime {
+  if (current) {
+    if (Object.keys(options).length > 0)
+      current.notes.push("init() called again: the first call's options stay");
+    return current;
+  }
+  current = new Runtime(options);
+  return current;
+}
+
+/** The runtime `init()` made, if any. */
+export function runtime(): Runtime | undefined {
+  return current;
+}
+
+function need(): Runtime {
+  if (!current)
+    throw new Error("envtrace: call init() first (or start node with --import envtrace/register)");
+  return current;
+}
+
+/** Where `key`'s current value came from (the report schema's `source`); null when `key` is not set. */
+export function sourceOf(key: string): Promise<Source | null> {
+  return need().sourceOf(key);
+}
+
+/** Every variable set now: value (masked when a secret rule flags it), source, changes since init. */
+export function explainAll(): Promise<ExplainedVariable[]> {
+  return need().explainAll();
+}
+
+/** The latest sealed snapshot (frozen; keyed digests, no values). */
+export function snapshot(): RuntimeSnapshot {
+  return need().snapshot();
+}
+
+/** What differs now from the latest sealed snapshot. */
+export function drift(): DriftItem[] {
+  return need().drift();
+}
+
+/** Seals the live environment as a new snapshot chained to the previous one. */
+export function seal(label?: string): RuntimeSnapshot {
+  return need().seal(label);
+}
+
+/** Changes to `process.env` since init (one key, or all), oldest first. */
+export function envChanges(key?: string): EnvChange[] {
+  return need().changes(key);
+}
+
+/** Removes the guard and forgets the runtime (tests; hot reload). */
+export function shutdown(): void {
+  current?.shutdown();
+  current = undefined;
+}
+
+export { Runtime } from "./runtime.js";
+export { verifySnapshot } from "./seal.js";
+export { jsonlFileSink, memorySink, stderrSink } from "./sink.js";
+export type {
+  AuditSink,
+  CallSite,
+  DriftItem,
+  EnvChange,
+  ExplainedVariable,
+  GuardMode,
+  InitOptions,
+  RuntimeAuditEvent,
+  RuntimeSnapshot,
+  SnapshotVariable,
+  Source,
+} from "./types.js";

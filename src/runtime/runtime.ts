@@ -1,0 +1,486 @@
+/**
+ * The in-process runtime: `init()` once at start-up, then `sourceOf(key)`, `explainAll()`, `snapshot()`,
+ * `drift()` from anywhere. Start-up stays cheap: init reads `/proc/self/environ` and `process.env`, seals
+ * a snapshot (keyed digests, never values) and installs the guard; the host attribution engine (shell,
+ * systemd, containers, Kubernetes …) and the secret rules are imported on the first query only.
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { DotenvFiles, dotenvCandidates, loadedLoaders } from "./dotenv.js";
+import { readExecEnviron } from "./environ.js";
+import { EnvGuard } from "./guard.js";
+import { sealSnapshot, ValueDigester } from "./seal.js";
+import type {
+  AuditSink,
+  DriftItem,
+  EnvChange,
+  ExplainedVariable,
+  GuardMode,
+  InitOptions,
+  RuntimeAuditEvent,
+  RuntimeSnapshot,
+  SnapshotVariable,
+  Source,
+} from "./types.js";
+
+type Env = Record<string, string | undefined>;
+
+/** At most this many changes are kept per key (the oldest are dropped; counts stay exact). */
+const MAX_CHANGES_PER_KEY = 64;
+
+const UNKNOWN_EVIDENCE = "no attribution was available for this variable";
+
+function siteText(c: EnvChange): string {
+  if (!c.site) return "an unknown site";
+  return `${c.site.file}:${c.site.line}${c.site.fn ? ` (${c.site.fn})` : ""}`;
+}
+
+export class Runtime {
+  readonly pid = process.pid;
+  readonly takenAt = new Date().toISOString();
+  readonly guardMode: GuardMode;
+  readonly cwd: string;
+  readonly execEnv: ReadonlyMap<string, string> | null;
+  /** Why some answers are weaker than they could be (procfs unreadable, engine unavailable); said once each. */
+  readonly notes: string[] = [];
+  private readonly sink: AuditSink | undefined;
+  private readonly digester = new ValueDigester();
+  private readonly guard: EnvGuard;
+  private readonly history: RuntimeSnapshot[] = [];
+  /** Live values when the latest snapshot was sealed (private: never exposed, never logged). */
+  private baseline: Map<string, string>;
+  /** Values as last observed, to find changes that bypassed the guard. */
+  private observed: Map<string, string>;
+  private readonly preInit = new Map<string, Source>();
+  private readonly changeLog = new Map<string, EnvChange[]>();
+  private host: Promise<Map<string, Source>> | undefined;
+  private readonly recheckMs: number;
+  private lastFullCheck = 0;
+  private seenVersion = 0;
+  private driftNow = false;
+  private servedGeneration = 0;
+  private generation = 0;
+
+  constructor(private readonly opts: InitOptions = {}) {
+    this.guardMode = opts.guard ?? "proxy";
+    this.sink = opts.sink;
+    this.cwd = opts.cwd ?? process.cwd();
+    this.recheckMs = opts.recheckMs ?? 1000;
+    const real = process.env as Env;
+    this.execEnv = readExecEnviron(opts.procRoot);
+    if (!this.execEnv)
+      this.notes.push("/proc/self/environ could not be read: every variable is treated as exec-time");
+    const live = liveMap(real);
+    this.baseline = live;
+    this.observed = new Map(live);
+
+    const exec = this.execEnv ?? live;
+    const pre = [...live.keys()].filter((k) => exec.get(k) !== live.get(k));
+    if (pre.length > 0) {
+      const files = new DotenvFiles(dotenvCandidates(real, this.cwd, opts.dotenvFiles));
+      const loaders = loadedLoaders();
+      const loader = loaders.length === 1 ? loaders[0] : undefined;
+      for (const k of pre) {
+        const v = live.get(k) ?? "";
+        const fromFile = files.attribute(k, v, loader, undefined, false);
+        if (fromFile) {
+          if (loaders.length > 0)
+            fromFile.evidence.push(`loaders loaded in this process: ${loaders.join(", ")}`);
+          fromFile.evidence.push(
+            exec.has(k)
+              ? "differs from /proc/self/environ: changed before init"
+              : "not in /proc/self/environ",
+          );
+          this.preInit.set(k, fromFile);
+        } else {
+          this.preInit.set(k, {
+            kind: "runtime",
+            mechanism: "process.env",
+            actor: this.actor(),
+            confidence: "likely",
+            evidence: [
+              exec.has(k)
+                ? "differs from /proc/self/environ: changed in-process before envtrace.init()"
+                : "not in /proc/self/environ: set in-process before envtrace.init()",
+              "no dotenv file read by dotenv, dotenvx, dotenv-flow or --env-file assigns this value; the call site was not seen",
+            ],
+          });
+        }
+      }
+    }
+
+    const variables: SnapshotVariable[] = [...live.keys()].sort().map((k) => {
+      const v = live.get(k) ?? "";
+      const pi = this.preInit.get(k);
+      const sv: SnapshotVariable = {
+        key: k,
+        digest: this.digester.digest(k, v),
+        origin: pi ? (exec.has(k) ? "changed-pre-init" : "pre-init") : "exec",
+      };
+      if (pi) sv.source = pi;
+      return sv;
+    });
+    this.history.push(
+      sealSnapshot({ prev: null, pid: this.pid, takenAt: this.takenAt, label: "init", variables }),
+    );
+
+    this.guard = new EnvGuard(real, (c) => this.recordChange(c));
+    this.guard.install(this.guardMode);
+    this.emit("runtime-init", {
+      snapshot: this.snapshot().id,
+      guard: this.guardMode,
+      variables: variables.length,
+      preInit: pre.length,
+    });
+  }
+
+  private actor(): Source["actor"] {
+    return { pid: this.pid, comm: basename(process.argv0 || "node"), exe: process.execPath };
+  }
+
+  private emit(type: RuntimeAuditEvent["type"], payload: Record<string, unknown>): void {
+    if (!this.sink) return;
+    try {
+      this.sink.emit({ type, time: new Date().toISOString(), payload });
+    } catch {
+      // A sink that throws must not break the program whose environment it audits.
+    }
+  }
+
+  private recordChange(c: EnvChange): void {
+    let list = this.changeLog.get(c.key);
+    if (!list) {
+      list = [];
+      this.changeLog.set(c.key, list);
+    }
+    list.push(c);
+    if (list.length > MAX_CHANGES_PER_KEY) list.shift();
+    const v = (this.guard?.real ?? (process.env as Env))[c.key];
+    if (v === undefined) this.observed.delete(c.key);
+    else this.observed.set(c.key, v);
+    this.generation++;
+    const payload: Record<string, unknown> = { key: c.key, via: c.via, snapshot: this.snapshot().id };
+    if (c.site) payload.site = { file: c.site.file, line: c.site.line };
+    if (c.loader) payload.loader = c.loader;
+    if (c.file) payload.file = c.file;
+    this.emit(c.op === "set" ? "runtime-env-set" : "runtime-env-delete", payload);
+  }
+
+  /** Diffs the live environment against the last observation: changes that bypassed the guard. */
+  observe(keys?: readonly string[]): void {
+    const live = this.currentEnv();
+    const at = new Date().toISOString();
+    const check = (k: string) => {
+      const now = live[k];
+      const was = this.observed.get(k);
+      if (now === was) return;
+      this.recordChange({ key: k, op: now === undefined ? "delete" : "set", at, via: "observed" });
+    };
+    if (keys) for (const k of keys) check(k);
+    else {
+      for (const k of Object.keys(live)) check(k);
+      for (const k of [...this.observed.keys()]) if (!(k in live)) check(k);
+    }
+  }
+
+  private currentEnv(): Env {
+    return process.env as Env;
+  }
+
+  /** The snapshot sealed last (at init, or by `seal()`). */
+  snapshot(): RuntimeSnapshot {
+    return this.history[this.history.length - 1] as RuntimeSnapshot;
+  }
+
+  /** Every sealed snapshot, oldest first; each names the one before it. */
+  snapshots(): readonly RuntimeSnapshot[] {
+    return [...this.history];
+  }
+
+  /** Changes recorded after init (all keys, or one), oldest first. */
+  changes(key?: string): EnvChange[] {
+    this.observe(key === undefined ? undefined : [key]);
+    if (key !== undefined) return [...(this.changeLog.get(key) ?? [])];
+    return [...this.changeLog.values()].flat().sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  }
+
+  /** What differs now from the latest sealed snapshot. */
+  drift(): DriftItem[] {
+    this.observe();
+    const live = liveMap(this.currentEnv());
+    const out: DriftItem[] = [];
+    const last = (k: string) => {
+      const l = this.changeLog.get(k);
+      return l?.[l.length - 1];
+    };
+    for (const [k, v] of live) {
+      const b = this.baseline.get(k);
+      if (b === v) continue;
+      const item: DriftItem = { key: k, change: b === undefined ? "added" : "changed" };
+      const c = last(k);
+      if (c) item.last = c;
+      out.push(item);
+    }
+    for (const k of this.baseline.keys()) {
+      if (live.has(k)) continue;
+      const item: DriftItem = { key: k, change: "removed" };
+      const c = last(k);
+      if (c) item.last = c;
+      out.push(item);
+    }
+    return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+
+  /**
+   * Seals the live environment as a new snapshot that names the previous one (history is appended to,
+   * never rewritten); drift is measured against it from now on. Call it once configuration is loaded.
+   */
+  seal(label = "seal"): RuntimeSnapshot {
+    this.observe();
+    const live = liveMap(this.currentEnv());
+    const prevSnap = this.snapshot();
+    const prevVars = new Map(prevSnap.variables.map((v) => [v.key, v]));
+    const variables: SnapshotVariable[] = [...live.keys()].sort().map((k) => {
+      const v = live.get(k) ?? "";
+      const digest = this.digester.digest(k, v);
+      const before = prevVars.get(k);
+      if (before && before.digest === digest) return before;
+      const sv: SnapshotVariable = { key: k, digest, origin: "post-init" };
+      const s = this.localSource(k, v);
+      if (s) sv.source = s;
+      return sv;
+    });
+    const snap = sealSnapshot({
+      prev: prevSnap.hash,
+      pid: this.pid,
+      takenAt: new Date().toISOString(),
+      label,
+      variables,
+    });
+    this.history.push(snap);
+    this.baseline = live;
+    this.driftNow = false;
+    this.emit("runtime-seal", { snapshot: snap.id, prev: prevSnap.id, label, variables: variables.length });
+    return snap;
+  }
+
+  /** The source known without the host engine: a change after init, or a pre-init dotenv/runtime set. */
+  private localSource(key: string, value: string | undefined): Source | undefined {
+    const list = this.changeLog.get(key);
+    const c = list?.[list.length - 1];
+    if (c && value !== undefined) {
+      if (c.loader || c.via === "loadEnvFile") {
+        const extra = c.file ? [c.file] : [];
+        const files = new DotenvFiles(
+          dotenvCandidates(this.currentEnv(), this.cwd, [...extra, ...(this.opts.dotenvFiles ?? [])]),
+        );
+        const s = files.attribute(key, value, c.loader ?? "process.loadEnvFile", c.at, true);
+        if (s) {
+          if (c.site) s.evidence.push(`loaded by the call at ${siteText(c)}`);
+          s.evidence.push(`set after envtrace.init() at ${c.at}`);
+          return s;
+        }
+      }
+      const s = {
+        kind: "runtime",
+        mechanism: c.via === "loadEnvFile" ? "process.loadEnvFile" : c.loader ? c.loader : "process.env",
+      } as Source;
+      if (c.site) {
+        s.file = c.site.file;
+        s.line = c.site.line;
+        if (c.site.column) s.column = c.site.column;
+      }
+      s.actor = this.actor();
+      s.confidence = c.via === "observed" ? "possible" : "certain";
+      s.time = { at: c.at, what: "observed" };
+      s.evidence = [
+        c.via === "observed"
+          ? `changed after envtrace.init(); found by an observation at ${c.at}, past the guard, so the call site is unknown`
+          : `set at ${siteText(c)} after envtrace.init()`,
+      ];
+      if (list && list.length > 1) s.evidence.push(`${list.length} writes recorded for this key since init`);
+      return s;
+    }
+    return this.preInit.get(key);
+  }
+
+  /** Where `key`'s current value came from; null when it is not set now. */
+  async sourceOf(key: string): Promise<Source | null> {
+    this.observe([key]);
+    const v = this.currentEnv()[key];
+    if (v === undefined) return null;
+    const local = this.localSource(key, v);
+    if (local) return local;
+    const host = await this.hostSources();
+    return (
+      host.get(key) ?? {
+        kind: "unknown",
+        confidence: "possible",
+        evidence: [this.notes[0] ?? UNKNOWN_EVIDENCE],
+      }
+    );
+  }
+
+  /** Every variable set now, with its (masked when flagged) value, source and changes since init. */
+  async explainAll(): Promise<ExplainedVariable[]> {
+    this.observe();
+    const [{ detectSecret }, { maskFor }] = await Promise.all([
+      import("../detect/index.js"),
+      import("../detect/mask.js"),
+    ]);
+    const live = liveMap(this.currentEnv());
+    const host = await this.hostSources();
+    const out: ExplainedVariable[] = [];
+    for (const k of [...live.keys()].sort()) {
+      const v = live.get(k) ?? "";
+      const hit = detectSecret(k, v);
+      out.push({
+        key: k,
+        value: hit ? maskFor(v, hit) : v,
+        masked: hit !== null,
+        source: this.localSource(k, v) ??
+          host.get(k) ?? {
+            kind: "unknown",
+            confidence: "possible",
+            evidence: [this.notes[0] ?? UNKNOWN_EVIDENCE],
+          },
+        changes: [...(this.changeLog.get(k) ?? [])],
+      });
+    }
+    return out;
+  }
+
+  /** Exec-time attributions, computed once: a report file, else the host engine in-process. */
+  private hostSources(): Promise<Map<string, Source>> {
+    this.host ??= this.loadHostSources().then((m) => {
+      for (const s of m.values()) deepFreezeSource(s);
+      return m;
+    });
+    return this.host;
+  }
+
+  private async loadHostSources(): Promise<Map<string, Source>> {
+    const report = this.opts.report ?? process.env.ENVTRACE_REPORT;
+    if (report) {
+      try {
+        return sourcesFromReport(JSON.parse(readFileSync(report, "utf8")), this.pid);
+      } catch (e) {
+        this.notes.push(
+          `the report ${report} could not be read (${(e as Error).message}); using the host engine`,
+        );
+      }
+    }
+    try {
+      const { ExplainSession } = await import("../explain.js");
+      const { toSource } = await import("./source.js");
+      const session = new ExplainSession({});
+      const r = await session.explain(this.pid);
+      const m = new Map<string, Source>();
+      for (const l of r.variables) m.set(l.key, l.winner ? toSource(l.winner) : unknownSource());
+      if (r.variables.length === 0 && r.issues.length > 0)
+        this.notes.push(
+          `the host engine could not read this process: ${r.issues.map((i) => i.code).join(", ")}`,
+        );
+      return m;
+    } catch (e) {
+      this.notes.push(`the host engine failed: ${(e as Error).message}`);
+      return new Map();
+    }
+  }
+
+  /**
+   * Per-request state for middleware: the snapshot id and whether the environment drifted from it.
+   * When nothing was written since the last call this is a few property reads and one clock read.
+   */
+  requestState(): { snapshotId: string; drift: boolean; firstAfterChange: boolean } {
+    const now = performance.now();
+    if (this.guard.version !== this.seenVersion || now - this.lastFullCheck >= this.recheckMs) {
+      this.seenVersion = this.guard.version;
+      this.lastFullCheck = now;
+      this.observe();
+      this.driftNow = this.driftFlag();
+    }
+    const id = this.snapshot().id;
+    let first = false;
+    if (this.generation !== this.servedGeneration) {
+      this.servedGeneration = this.generation;
+      first = this.driftNow;
+      if (first)
+        this.emit("runtime-drift-served", { snapshot: id, changedKeys: this.drift().map((d) => d.key) });
+    }
+    return { snapshotId: id, drift: this.driftNow, firstAfterChange: first };
+  }
+
+  private driftFlag(): boolean {
+    const live = this.currentEnv();
+    let n = 0;
+    for (const k of Object.keys(live)) {
+      n++;
+      if (this.baseline.get(k) !== live[k]) return true;
+    }
+    return n !== this.baseline.size;
+  }
+
+  /** Removes the guard (tests; a program that wants `process.env` back as it was). */
+  shutdown(): void {
+    this.guard.uninstall();
+  }
+
+  get guardInstalled(): boolean {
+    return this.guard.installed;
+  }
+}
+
+function liveMap(env: Env): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const k of Object.keys(env)) {
+    const v = env[k];
+    if (v !== undefined) m.set(k, v);
+  }
+  return m;
+}
+
+function unknownSource(): Source {
+  return { kind: "unknown", confidence: "possible", evidence: [UNKNOWN_EVIDENCE] };
+}
+
+function deepFreezeSource(s: Source): void {
+  Object.freeze(s.evidence);
+  if (s.actor) Object.freeze(s.actor);
+  if (s.time) Object.freeze(s.time);
+  Object.freeze(s);
+}
+
+/**
+ * Sources from an `envtrace explain --format json` report, read tolerantly: a top-level `variables` array
+ * (the v1 document) or `subjects[].variables` (v2); the subject whose pid is ours, else the first one.
+ */
+export function sourcesFromReport(doc: unknown, pid: number): Map<string, Source> {
+  const m = new Map<string, Source>();
+  if (!doc || typeof doc !== "object") return m;
+  const d = doc as { variables?: unknown; subjects?: unknown };
+  let vars: unknown[] | undefined;
+  if (Array.isArray(d.variables)) vars = d.variables;
+  else if (Array.isArray(d.subjects)) {
+    const subjects = d.subjects as Array<{
+      variables?: unknown;
+      details?: { pid?: unknown; envPid?: unknown };
+    }>;
+    const mine = subjects.find((s) => s?.details?.pid === pid || s?.details?.envPid === pid);
+    const pick = mine ?? subjects.find((s) => Array.isArray(s?.variables));
+    if (pick && Array.isArray(pick.variables)) vars = pick.variables;
+  }
+  for (const v of vars ?? []) {
+    const x = v as { key?: unknown; source?: unknown; winner?: unknown };
+    if (typeof x?.key !== "string") continue;
+    const s = (x.source ?? x.winner) as Source | undefined;
+    if (s && typeof s === "object" && typeof s.kind === "string") {
+      m.set(x.key, {
+        ...s,
+        confidence: s.confidence ?? "possible",
+        evidence: Array.isArray(s.evidence) ? [...s.evidence] : [],
+      });
+    }
+  }
+  return m;
+}
