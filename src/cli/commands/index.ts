@@ -25,6 +25,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "audit", load: async () => (await import("./audit.js")).auditCommand },
   { name: "check", load: async () => (await import("./check.js")).checkCommand },
   { name: "webhook", load: async () => (await import("./webhook.js")).webhookCommand },
+  { name: "record", load: async () => (await import("./record.js")).recordCommand },
 ];
 
 /**
