@@ -1,6 +1,6 @@
 /** Small helpers shared by the bench scripts: timing, medians, printing a figure next to its reference. */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -113,4 +113,54 @@ export function measureCommand(
     rss = Math.max(rss, Number(r.stderr.toString().trim().split("\n").pop()) / 1024);
   }
   return { ms: median(times), rssMB: rss };
+}
+
+/**
+ * Peak RSS (MB) of this process while `fn` runs, sampled every `everyMs` (worker threads included: they
+ * share the process). Sampling needs the event loop: code that blocks it is sampled at its edges only.
+ */
+export async function withPeakRss<T>(
+  fn: () => Promise<T> | T,
+  everyMs = 10,
+): Promise<{ value: T; rssMB: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, everyMs);
+  try {
+    const value = await fn();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { value, rssMB: peak / 1024 / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** CPU time (user + system, all threads of this process) spent by `fn`, with its wall time, in ms. */
+export async function cpuAndWall(
+  fn: () => unknown | Promise<unknown>,
+): Promise<{ cpuMs: number; wallMs: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const wallMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { cpuMs: (c.user + c.system) / 1000, wallMs };
+}
+
+/**
+ * Whether the compiled files under dist/ for `srcDir` (e.g. "src/go/modcache") exist and are newer than
+ * every .ts file there: benches that start workers or measure what ships import dist/ only then.
+ */
+export function distIsFresh(srcDir: string): boolean {
+  const root = new URL("..", import.meta.url).pathname;
+  const src = join(root, srcDir);
+  const dist = join(root, srcDir.replace(/^src\//, "dist/"));
+  if (!existsSync(dist)) return false;
+  for (const f of readdirSync(src)) {
+    if (!f.endsWith(".ts") || f.endsWith(".test.ts") || f.endsWith(".d.ts")) continue;
+    const js = join(dist, f.replace(/\.ts$/, ".js"));
+    if (!existsSync(js) || statSync(js).mtimeMs < statSync(join(src, f)).mtimeMs) return false;
+  }
+  return true;
 }

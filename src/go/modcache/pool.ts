@@ -1,142 +1,182 @@
 /**
- * A worker-thread pool that hashes module zips: each worker parses the zip's central directory with yauzl
- * (from memory; the fixed local header it reads itself), inflates every entry with zlib and SHA-256-hashes it, so that all cores
- * work and the main thread only reads files. The worker is plain CommonJS given as a string (it loads yauzl
- * by its resolved path), so it runs the same from src/ under vitest/tsx and from dist/. Inflation is capped
- * at each entry's declared size + 1, so a zip bomb cannot make a worker allocate more than the zip claims;
- * the output chunk is sized to the entry (one allocation, about twice as fast as 16 KB chunks for Go files).
+ * A worker-thread pool that hashes module zips and extracted module trees (worker.ts), one module per job,
+ * so that every core inflates and hashes while the main thread only lists the cache and compares hashes.
+ * Workers read the files themselves; nothing but paths and hashes crosses threads.
+ *
+ * Where the worker code is: compiled JavaScript next to this file in dist/ (`dist/go/modcache/worker.js`),
+ * reached from the bundled CLI (`dist/bundle/…`) by its path inside dist/; from source (vitest, tsx) it is
+ * `worker.ts`, loaded through tsx's in-thread require hook, because Node 20 does not hand module loader hooks
+ * on to worker threads. When neither can be found, {@link HashPool.create} returns undefined and callers hash
+ * in their own thread with the same code.
  */
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { HashedFile } from "./hash1.js";
 
-const WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { inflateRawSync } = require("node:zlib");
-const { createHash } = require("node:crypto");
-const yauzl = require(workerData.yauzl);
-const MAX_ENTRY = 500 * 1024 * 1024;
-function hashZip(b, want, done) {
-  yauzl.fromBuffer(b, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zf) => {
-    if (err) return done(err);
-    const names = [], digests = [];
-    let keep, failed = false;
-    const fail = (e) => { if (!failed) { failed = true; done(e); } };
-    zf.on("error", fail);
-    zf.on("end", () => { if (!failed) done(null, { names, digests, keep }); });
-    zf.on("entry", (entry) => {
-      if (entry.isEncrypted()) return fail(new Error("encrypted zip entry"));
-      if (entry.uncompressedSize > MAX_ENTRY) return fail(new Error("zip entry larger than Go allows"));
-      // The local header's fixed part (what yauzl's readLocalFileHeader {minimal} reads), from memory:
-      // its async round trip per entry cost more than inflating a small Go file.
-      try {
-        const off = entry.relativeOffsetOfLocalHeader;
-        if (off + 30 > b.length || b.readUInt32LE(off) !== 0x04034b50) throw new Error("invalid local file header");
-        const start = off + 30 + b.readUInt16LE(off + 26) + b.readUInt16LE(off + 28);
-        const end = start + entry.compressedSize;
-        if (end > b.length) throw new Error("zip entry data beyond end of file");
-        const raw = b.subarray(start, end);
-        const m = entry.compressionMethod, size = entry.uncompressedSize;
-        let data;
-        if (m === 0) data = raw;
-        else if (m === 8) data = inflateRawSync(raw, { maxOutputLength: Math.max(1, size + 1), chunkSize: Math.max(64, Math.min(size + 1, 67108864)) });
-        else throw new Error("unsupported zip compression method " + m);
-        if (data.length !== size) throw new Error("zip entry size does not match its header");
-        const name = entry.fileName;
-        names.push(name);
-        digests.push(createHash("sha256").update(data).digest("hex"));
-        if (want && size <= 16 * 1024 * 1024 && Buffer.compare(name, want) === 0) keep = Buffer.from(data);
-      } catch (e) { return fail(e); }
-      zf.readEntry();
-    });
-    zf.readEntry();
-  });
-}
-parentPort.on("message", ({ id, buf, want }) => {
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  hashZip(b, want ? Buffer.from(want) : undefined, (err, r) => {
-    if (err) parentPort.postMessage({ id, error: String((err && err.message) || err) });
-    else parentPort.postMessage({ id, names: r.names, digests: r.digests, keep: r.keep });
-  });
-});
-`;
+export type WorkerRequest =
+  | { id: number; op: "zip"; file: string; want?: string; files?: boolean }
+  | { id: number; op: "dir"; dir: string; prefix: string };
 
-export interface PoolResult {
-  names: Buffer[];
-  digests: string[];
-  keep?: Buffer;
-}
-
-interface Job {
+export interface WorkerReply {
   id: number;
-  buf: Uint8Array;
-  want?: string;
-  resolve: (r: PoolResult) => void;
-  reject: (e: Error) => void;
+  h1?: string;
+  bytes?: number;
+  goMod?: Uint8Array;
+  files?: Array<[string, string]>;
+  error?: string;
+  code?: string;
+}
+
+export interface ZipJobResult {
+  h1: string;
+  /** Size of the zip file. */
+  bytes: number;
+  goMod?: Buffer;
+  files?: HashedFile[];
+}
+
+/** An error from a worker, with the code (`ENOENT`, `EACCES`, `BAD_ZIP`…) of the original. */
+export class WorkerJobError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Jobs posted to one worker at a time. */
+const DEPTH = 2;
+
+type Pending = { req: WorkerRequest; resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
+
+/** How to start a worker from where this module was loaded, or undefined. */
+export function workerEntry(): { file: string | URL; eval: boolean } | undefined {
+  const here = import.meta.url;
+  // dist/go/modcache/pool.js → ./worker.js; dist/bundle/cli.js → ../go/…; dist/bundle/chunks/x.js → ../../go/….
+  for (const rel of ["./worker.js", "../go/modcache/worker.js", "../../go/modcache/worker.js"]) {
+    const u = new URL(rel, here);
+    if (u.protocol === "file:" && existsSync(u)) return { file: u, eval: false };
+  }
+  const ts = new URL("./worker.ts", here);
+  if (ts.protocol !== "file:" || !existsSync(ts)) return undefined;
+  let api: string;
+  try {
+    api = createRequire(here).resolve("tsx/cjs/api");
+  } catch {
+    return undefined;
+  }
+  const file = fileURLToPath(ts);
+  return {
+    file: `require(${JSON.stringify(api)}).require(${JSON.stringify(file)}, ${JSON.stringify(file)});`,
+    eval: true,
+  };
 }
 
 export class HashPool {
   private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
-  private readonly queue: Job[] = [];
-  private readonly running = new Map<Worker, Job>();
+  private readonly queue: Pending[] = [];
+  /** Jobs posted to each worker, oldest first (a worker answers in order). */
+  private readonly running = new Map<Worker, Pending[]>();
   private nextId = 0;
-  private readonly yauzlPath = createRequire(import.meta.url).resolve("yauzl");
+  private closed = false;
 
-  constructor(readonly size = Math.max(1, Math.min(availableParallelism(), 8))) {}
+  private constructor(
+    private readonly entry: { file: string | URL; eval: boolean },
+    readonly size: number,
+  ) {}
 
-  /** Hashes every entry of the zip in `buf` (transferred to a worker; do not use it afterwards). */
-  hash(buf: Buffer, want?: string): Promise<PoolResult> {
+  /** A pool of `size` workers (default: one per core, at most 8), or undefined if no worker code is found. */
+  static create(size = Math.max(1, Math.min(availableParallelism(), 8))): HashPool | undefined {
+    const entry = workerEntry();
+    return entry ? new HashPool(entry, size) : undefined;
+  }
+
+  /** `h1:` of the zip at `file`; `want` names the entry returned as `goMod`; `files` adds per-entry digests. */
+  async zip(file: string, want?: string, files = false): Promise<ZipJobResult> {
+    const req: WorkerRequest = { id: this.nextId++, op: "zip", file };
+    if (want !== undefined) req.want = want;
+    if (files) req.files = true;
+    const r = await this.run(req);
+    const out: ZipJobResult = { h1: r.h1!, bytes: r.bytes! };
+    if (r.goMod) out.goMod = Buffer.from(r.goMod.buffer, r.goMod.byteOffset, r.goMod.byteLength);
+    if (r.files) out.files = r.files.map(([name, sha256]) => ({ name: Buffer.from(name, "latin1"), sha256 }));
+    return out;
+  }
+
+  /** `h1:` of the extracted tree `dir`, names prefixed with `prefix/` (dirhash HashDir). */
+  async dir(dir: string, prefix: string): Promise<string> {
+    return (await this.run({ id: this.nextId++, op: "dir", dir, prefix })).h1!;
+  }
+
+  private run(req: WorkerRequest): Promise<WorkerReply> {
+    if (this.closed) return Promise.reject(new Error("hash pool is closed"));
     return new Promise((resolve, reject) => {
-      const job: Job = { id: this.nextId++, buf, resolve, reject };
-      if (want !== undefined) job.want = want;
-      this.queue.push(job);
+      this.queue.push({ req, resolve, reject });
       this.pump();
     });
   }
 
   private spawn(): Worker {
-    const w = new Worker(WORKER, { eval: true, workerData: { yauzl: this.yauzlPath } });
-    w.on("message", (m: { digests?: string[]; names?: Uint8Array[]; keep?: Uint8Array; error?: string }) => {
-      const job = this.running.get(w);
-      this.running.delete(w);
-      this.idle.push(w);
+    const w = new Worker(this.entry.file, { eval: this.entry.eval, stdout: false, stderr: false });
+    w.on("message", (m: WorkerReply) => {
+      const job = this.running.get(w)?.shift();
       if (job) {
-        if (m.error !== undefined || !m.digests || !m.names)
-          job.reject(new Error(m.error ?? "worker failed"));
-        else {
-          const r: PoolResult = { names: m.names.map((n) => Buffer.from(n)), digests: m.digests };
-          if (m.keep) r.keep = Buffer.from(m.keep);
-          job.resolve(r);
-        }
+        if (m.error !== undefined) job.reject(new WorkerJobError(m.error, m.code));
+        else job.resolve(m);
       }
       this.pump();
     });
-    w.on("error", (err) => {
-      const job = this.running.get(w);
+    // A worker that dies (out of memory, a failed start) fails its job; the next job starts a new one.
+    const gone = (err: Error) => {
+      const i = this.workers.indexOf(w);
+      if (i < 0) return;
+      this.workers.splice(i, 1);
+      const jobs = this.running.get(w) ?? [];
       this.running.delete(w);
-      job?.reject(err);
-    });
+      for (const job of jobs) job.reject(err);
+      if (!this.closed) this.pump();
+    };
+    w.on("error", gone);
+    w.on("exit", (code) => gone(new Error(`hash worker exited with code ${code}`)));
     this.workers.push(w);
+    this.running.set(w, []);
     return w;
   }
 
+  /**
+   * Hands queued jobs to workers, up to {@link DEPTH} each: a worker that finishes one starts the next
+   * without waiting for this thread to be scheduled (on a busy machine that wait left workers idle a
+   * fifth of the time).
+   */
   private pump(): void {
     while (this.queue.length > 0) {
-      const w = this.idle.pop() ?? (this.workers.length < this.size ? this.spawn() : undefined);
-      if (!w) return;
+      let best: Worker | undefined;
+      let load = DEPTH;
+      for (const w of this.workers) {
+        const n = this.running.get(w)!.length;
+        if (n < load) {
+          best = w;
+          load = n;
+        }
+      }
+      if (load > 0 && this.workers.length < this.size) best = this.spawn();
+      if (!best) return;
       const job = this.queue.shift()!;
-      this.running.set(w, job);
-      // Transfer the bytes when the buffer owns its whole ArrayBuffer; copy otherwise.
-      const own = job.buf.byteOffset === 0 && job.buf.byteLength === job.buf.buffer.byteLength;
-      const buf = own ? job.buf : new Uint8Array(job.buf);
-      w.postMessage({ id: job.id, buf, want: job.want }, [buf.buffer as ArrayBuffer]);
+      this.running.get(best)!.push(job);
+      best.postMessage(job.req);
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.closed = true;
+    const ws = [...this.workers];
     this.workers.length = 0;
-    this.idle.length = 0;
+    this.running.clear();
+    for (const job of this.queue.splice(0)) job.reject(new Error("hash pool is closed"));
+    await Promise.all(ws.map((w) => w.terminate()));
   }
 }

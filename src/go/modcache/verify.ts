@@ -4,9 +4,14 @@
  * time, with the extracted tree (as `go mod verify` does) and with every given go.sum (which
  * `go mod verify` does not). Hashes are public data (they are in go.sum files), so reports may show them.
  *
+ * Work split: worker threads (pool.ts) read, inflate and hash the zips and extracted trees; this thread
+ * lists the cache, reads the small `.mod`/`.ziphash` files synchronously (a few µs each, where a promise
+ * round trip through libuv costs tens) and compares.
+ *
  * Contract: never throws for bad input — unreadable files and malformed go.sum lines become issues;
  * a corrupt zip is a mismatch (`unreadable-zip`).
  */
+import { readFileSync, statSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { CollectionIssue } from "../../model/index.js";
@@ -14,8 +19,8 @@ import { issueFromError } from "../../snapshot/host-fs.js";
 import { escapeModulePath, unescapeModulePath } from "./escape.js";
 import { type GoSumFile, type GoSumIndex, indexGoSum, parseGoSum } from "./gosum.js";
 import { goModHash } from "./hash1.js";
-import { HashPool } from "./pool.js";
-import { hashDir, hashZip, type ZipHashResult } from "./ziphash.js";
+import { HashPool, type ZipJobResult } from "./pool.js";
+import { hashDir, localContext, onPool } from "./ziphash.js";
 
 /**
  * What disagreed. `tampered-zip`: the zip no longer hashes to its `.ziphash` (and go.sum or the extracted
@@ -52,8 +57,10 @@ export interface VerifyOptions {
   gosumFiles?: readonly string[];
   /** Also hash extracted module trees (`$GOMODCACHE/<module>@<version>/`), as `go mod verify` does. */
   dirs?: boolean;
-  /** Module versions hashed at once (zip inflation runs in libuv's thread pool). */
+  /** Module versions in flight at once (default: four per worker thread, so that none waits). */
   concurrency?: number;
+  /** Worker threads that inflate and hash (default: one per core, at most 8); 0 hashes in this thread. */
+  threads?: number;
 }
 
 export interface VerifyReport {
@@ -180,10 +187,10 @@ export async function verifyModcache(opts: VerifyOptions): Promise<VerifyReport>
   const seen = new Set(cached.map((c) => `${c.module}@${c.version}`));
   let zips = 0;
   let zipBytes = 0;
-  const workers = new HashPool();
+  const workers = opts.threads === 0 ? undefined : HashPool.create(opts.threads);
 
   try {
-    await pool(cached, opts.concurrency ?? workers.size * 2, async (c) => {
+    await pool(cached, opts.concurrency ?? (workers?.size ?? 1) * 4, async (c) => {
       const key = `${c.module}@${c.version}`;
       const rel = (ext: string) => `${c.base}${ext}`;
       const sumLines = (part: "zip" | "go.mod") =>
@@ -193,7 +200,7 @@ export async function verifyModcache(opts: VerifyOptions): Promise<VerifyReport>
       let mod: Buffer | undefined;
       if (c.hasMod) {
         try {
-          mod = await fsp.readFile(rel(".mod"));
+          mod = readFileSync(rel(".mod"));
         } catch (err) {
           issues.push(issueFromError(rel(".mod"), err));
         }
@@ -219,9 +226,14 @@ export async function verifyModcache(opts: VerifyOptions): Promise<VerifyReport>
       }
       if (!c.hasZip) return;
 
-      let zh: ZipHashResult;
+      let zh: ZipJobResult;
+      const want = `${c.module}@${c.version}/go.mod`;
       try {
-        zh = await hashZip(rel(".zip"), `${c.module}@${c.version}/go.mod`, workers);
+        zh = await onPool(
+          workers,
+          (p) => p.zip(rel(".zip"), want),
+          () => localContext().zipFile(rel(".zip"), want),
+        );
       } catch (err) {
         mismatches.push({
           kind: "unreadable-zip",
@@ -238,7 +250,7 @@ export async function verifyModcache(opts: VerifyOptions): Promise<VerifyReport>
       let ziphash: string | undefined;
       if (c.hasZiphash) {
         try {
-          ziphash = (await fsp.readFile(rel(".ziphash"), "utf8")).trim();
+          ziphash = readFileSync(rel(".ziphash"), "utf8").trim();
         } catch (err) {
           issues.push(issueFromError(rel(".ziphash"), err));
         }
@@ -253,7 +265,7 @@ export async function verifyModcache(opts: VerifyOptions): Promise<VerifyReport>
       const dir = path.join(opts.gomodcache, `${escapeModulePath(c.module)}@${escapeModulePath(c.version)}`);
       if (opts.dirs ?? true) {
         try {
-          if ((await fsp.stat(dir)).isDirectory()) dirH1 = await hashDir(dir, `${c.module}@${c.version}`);
+          if (statSync(dir).isDirectory()) dirH1 = await hashDir(dir, `${c.module}@${c.version}`, workers);
         } catch (err) {
           if ((err as { code?: string }).code !== "ENOENT") issues.push(issueFromError(dir, err, "hash"));
         }
@@ -331,7 +343,7 @@ export async function verifyModcache(opts: VerifyOptions): Promise<VerifyReport>
       }
     });
   } finally {
-    await workers.close();
+    await workers?.close();
   }
 
   const order = (m: Mismatch) => `${m.module}\0${m.version}\0${m.kind}\0${m.files.join("\0")}`;
