@@ -12,6 +12,7 @@
  */
 import { attributeChain, createResolverContext } from "../attribution/engine.js";
 import { resolvers as defaultResolvers } from "../attribution/index.js";
+import { isShellProgram } from "../attribution/programs.js";
 import type { Resolver, ResolverContext } from "../attribution/resolver.js";
 import { fingerprint } from "../detect/mask.js";
 import type {
@@ -271,7 +272,10 @@ function recordedAttribution(origin: Image, key: string, maskArgv: (a: string[])
   a.actor = { pid: actor.pid, comm: actorComm, ...(actor.exec ? { exe: actor.path } : {}) };
   if (actor.time > 0) a.actor.startTime = new Date(actor.time * 1000).toISOString();
   a.mechanism = base(actor.path) || "strace";
-  const argIndex = actor.argv.findIndex((x) => x.startsWith(`${key}=`));
+  // `env K=V cmd`, `sudo K=V cmd`: the assignment is an argument of its own (a shell's `-c` string is not).
+  const argIndex = isShellProgram(base(actor.path))
+    ? -1
+    : actor.argv.findIndex((x, i) => i > 0 && x.startsWith(`${key}=`));
   const where = origin.forked
     ? `in its forked child pid ${origin.pid}`
     : origin.pid === actor.pid
