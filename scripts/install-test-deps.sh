@@ -24,6 +24,9 @@ have readelf || need="$need binutils"
 have xmllint || need="$need libxml2-utils"
 have kubectl || need="$need kubernetes-client"
 have rsyslogd || [ -x /usr/sbin/rsyslogd ] || need="$need rsyslog rsyslog-gnutls"
+have strace || need="$need strace"
+have make || need="$need make"
+have cc || need="$need gcc libc6-dev"
 # Features that test against further real programs (rsyslog, chromium, …) add them here.
 for extra in ${ENVTRACE_EXTRA_DEBS:-}; do need="$need $extra"; done
 
