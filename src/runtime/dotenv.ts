@@ -3,7 +3,7 @@
  * dotenv-flow and Node's own `--env-file` / `process.loadEnvFile` read, parsed with dotenv's grammar and
  * line numbers. Files are read, never executed (dotenvx's `$(cmd)` is reported as computed, not run).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, resolve } from "node:path";
 import type { Source } from "./types.js";
@@ -82,6 +82,27 @@ export function dotenvCandidates(
   if (nodeEnv !== "test") flow(".env.local");
   add(".env", "dotenv");
   flow(".env.defaults");
+  return out;
+}
+
+/**
+ * Files in `dirs` named like dotenv files (`.env*`, `*.env`): where a loader called with a custom `path`
+ * read from, when a write came from a loader's frames and no conventional file assigns the value.
+ */
+export function dotenvLikeFiles(dirs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const d of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const n of names.sort()) {
+      if ((/^\.env(\.|$)/.test(n) || /\.env$/.test(n)) && !/\.(example|sample|template|vault)$/.test(n))
+        out.push(resolve(d, n));
+    }
+  }
   return out;
 }
 

@@ -7,10 +7,12 @@
  *   string, call setenv/unsetenv, tell V8 that TZ changed) and then record key, call site and time;
  * - there is no `get`/`has`/`ownKeys` trap: reads, `in`, `Object.keys`, `JSON.stringify`, spreading and
  *   child processes (which copy `process.env` when spawned) go to the real object unchanged.
+ * `import { env } from "node:process"` bindings are refreshed (`syncBuiltinESMExports`) so they see the Proxy.
  * What a Proxy cannot hide: `structuredClone(process.env)`/`v8.serialize` throw (a Proxy is not
  * cloneable), `util.types.isProxy(process.env)` is true, and a reference to the real object taken before
  * the guard was installed writes past it (observations diff the environment to catch those).
  */
+import { syncBuiltinESMExports } from "node:module";
 import { callerInfo } from "./callsite.js";
 import type { EnvChange, GuardMode } from "./types.js";
 
@@ -84,6 +86,8 @@ export class EnvGuard {
         }
       };
     }
+    // `import { env, loadEnvFile } from "node:process"` are bindings of the builtin's exports: refresh them.
+    syncBuiltinESMExports();
   }
 
   /** Puts the real object back (tests, `shutdown()`), unless someone replaced `process.env` meanwhile. */
@@ -98,6 +102,7 @@ export class EnvGuard {
     this.proxy = undefined;
     if (this.loadEnvFile) (process as unknown as { loadEnvFile: unknown }).loadEnvFile = this.loadEnvFile;
     this.loadEnvFile = undefined;
+    syncBuiltinESMExports();
   }
 
   get installed(): boolean {

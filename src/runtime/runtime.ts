@@ -5,8 +5,8 @@
  * systemd, containers, Kubernetes …) and the secret rules are imported on the first query only.
  */
 import { readFileSync } from "node:fs";
-import { basename } from "node:path";
-import { DotenvFiles, dotenvCandidates, loadedLoaders } from "./dotenv.js";
+import { basename, dirname } from "node:path";
+import { DotenvFiles, dotenvCandidates, dotenvLikeFiles, loadedLoaders } from "./dotenv.js";
 import { readExecEnviron } from "./environ.js";
 import { EnvGuard } from "./guard.js";
 import { sealSnapshot, ValueDigester } from "./seal.js";
@@ -80,9 +80,16 @@ export class Runtime {
       const files = new DotenvFiles(dotenvCandidates(real, this.cwd, opts.dotenvFiles));
       const loaders = loadedLoaders();
       const loader = loaders.length === 1 ? loaders[0] : undefined;
+      let likeFiles: DotenvFiles | undefined;
       for (const k of pre) {
         const v = live.get(k) ?? "";
-        const fromFile = files.attribute(k, v, loader, undefined, false);
+        let fromFile = files.attribute(k, v, loader, undefined, false);
+        if (!fromFile && loaders.length > 0) {
+          likeFiles ??= new DotenvFiles(
+            dotenvLikeFiles([this.cwd]).map((file) => ({ file, reader: loader ?? "dotenv" })),
+          );
+          fromFile = likeFiles.attribute(k, v, loader, undefined, false);
+        }
         if (fromFile) {
           if (loaders.length > 0)
             fromFile.evidence.push(`loaders loaded in this process: ${loaders.join(", ")}`);
@@ -271,10 +278,21 @@ export class Runtime {
     if (c && value !== undefined) {
       if (c.loader || c.via === "loadEnvFile") {
         const extra = c.file ? [c.file] : [];
-        const files = new DotenvFiles(
-          dotenvCandidates(this.currentEnv(), this.cwd, [...extra, ...(this.opts.dotenvFiles ?? [])]),
+        const env = this.currentEnv();
+        const opt = [...extra, ...(this.opts.dotenvFiles ?? [])];
+        let s = new DotenvFiles(dotenvCandidates(env, this.cwd, opt)).attribute(
+          key,
+          value,
+          c.loader ?? "process.loadEnvFile",
+          c.at,
+          true,
         );
-        const s = files.attribute(key, value, c.loader ?? "process.loadEnvFile", c.at, true);
+        // A loader called with its own path: look at dotenv-named files where the program runs and calls.
+        if (!s && c.loader) {
+          const dirs = [this.cwd, ...(c.site ? [dirname(c.site.file)] : [])];
+          const files = dotenvLikeFiles(dirs).map((file) => ({ file, reader: c.loader ?? "dotenv" }));
+          s = new DotenvFiles(files).attribute(key, value, c.loader, c.at, true);
+        }
         if (s) {
           if (c.site) s.evidence.push(`loaded by the call at ${siteText(c)}`);
           s.evidence.push(`set after envtrace.init() at ${c.at}`);

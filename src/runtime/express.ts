@@ -1,0 +1,29 @@
+/**
+ * Express (4 and 5) middleware: `app.use(envtrace())`. The state goes on `res.locals.envtrace` and
+ * `req.envtrace`, on the active span, and on `req.log` when a pino-http logger is there.
+ */
+import { type MiddlewareOptions, type RequestEnv, requestStep } from "./middleware.js";
+
+interface Req {
+  envtrace?: RequestEnv;
+  log?: unknown;
+}
+interface Res {
+  locals?: Record<string, unknown>;
+}
+
+export function envtrace(
+  opts: MiddlewareOptions = {},
+): (req: Req, res: Res, next: (err?: unknown) => void) => void {
+  const step = requestStep(opts);
+  return (req, res, next) => {
+    const env = step(req, req.log);
+    req.envtrace = env;
+    if (res.locals) res.locals.envtrace = env;
+    next();
+  };
+}
+
+export default envtrace;
+export type { MiddlewareOptions, RequestEnv } from "./middleware.js";
+export { ATTR_DRIFT, ATTR_SNAPSHOT } from "./middleware.js";
