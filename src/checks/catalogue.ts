@@ -451,6 +451,17 @@ const ADMISSION_RULES: TableRule[] = [
   },
 ];
 
+const RECORD_RULES: TableRule[] = [
+  {
+    id: "ENVT-RECORD-001",
+    name: "static-disagrees",
+    title: "The static answer for a variable disagrees with what envtrace record saw",
+    severity: "low",
+    security: false,
+    tags: ["record", "accuracy"],
+  },
+];
+
 function tableEntries(rules: TableRule[], family: RuleFamily, file: string, heading?: string): RuleMeta[] {
   return rules.map((r) =>
     withHelp({
@@ -488,6 +499,7 @@ export function catalogue(): readonly RuleMeta[] {
       "## `envtrace audit verify FILE… [--key-file F] [--no-mac] [--expect-head H]… [--witness CAPTURE]`",
     ),
     ...tableEntries(POLICY_RULES, "policy", "docs/policy.md", "## Findings of the engine itself"),
+    ...tableEntries(RECORD_RULES, "record", "docs/record.md", "## ENVT-RECORD-001"),
     ...tableEntries(
       ADMISSION_RULES,
       "admission",
