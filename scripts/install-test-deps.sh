@@ -27,6 +27,7 @@ have rsyslogd || [ -x /usr/sbin/rsyslogd ] || need="$need rsyslog rsyslog-gnutls
 have strace || need="$need strace"
 have make || need="$need make"
 have cc || need="$need gcc libc6-dev"
+have chromium || need="$need chromium"
 # Features that test against further real programs (rsyslog, chromium, …) add them here.
 for extra in ${ENVTRACE_EXTRA_DEBS:-}; do need="$need $extra"; done
 
