@@ -12,11 +12,14 @@ interface Res {
   locals?: Record<string, unknown>;
 }
 
+/** Typed loosely (`object`) so that it is assignable to Express's `RequestHandler` without its types. */
 export function envtrace(
   opts: MiddlewareOptions = {},
-): (req: Req, res: Res, next: (err?: unknown) => void) => void {
+): (req: object, res: object, next: (err?: unknown) => void) => void {
   const step = requestStep(opts);
-  return (req, res, next) => {
+  return (rq, rs, next) => {
+    const req = rq as Req;
+    const res = rs as Res;
     const env = step(req, req.log);
     req.envtrace = env;
     if (res.locals) res.locals.envtrace = env;

@@ -55,7 +55,7 @@ export class Runtime {
   private readonly changeLog = new Map<string, EnvChange[]>();
   private host: Promise<Map<string, Source>> | undefined;
   private readonly recheckMs: number;
-  private lastFullCheck = 0;
+  private lastFullCheck = performance.now();
   private seenVersion = 0;
   private driftNow = false;
   private servedGeneration = 0;
