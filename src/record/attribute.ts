@@ -138,7 +138,7 @@ export function procChanges(tree: ExecTree, proc: Proc, origins: Origins): ProcC
 // ---- static engine ----
 
 function snapshot(img: Image, ppid: number, env: EnvMap = img.env): ProcessSnapshot {
-  const comm = img.exec ? base(img.path).slice(0, 15) : "strace";
+  const comm = (img.path ? base(img.path) : "strace").slice(0, 15);
   const info: ProcessSnapshot["info"] = {
     pid: img.pid,
     ppid,
@@ -148,7 +148,7 @@ function snapshot(img: Image, ppid: number, env: EnvMap = img.env): ProcessSnaps
     startTicks: 0,
     cgroup: [],
   };
-  if (img.exec) info.exe = img.path;
+  if (img.path) info.exe = img.path;
   if (img.time > 0) info.startTime = new Date(img.time * 1000).toISOString();
   return { info, env };
 }
@@ -268,8 +268,8 @@ function recordedAttribution(origin: Image, key: string, maskArgv: (a: string[])
     a.evidence.push("present in the environment the recording started with");
     return a;
   }
-  const actorComm = actor.exec ? base(actor.path).slice(0, 15) : "strace";
-  a.actor = { pid: actor.pid, comm: actorComm, ...(actor.exec ? { exe: actor.path } : {}) };
+  const actorComm = (actor.path ? base(actor.path) : "strace").slice(0, 15);
+  a.actor = { pid: actor.pid, comm: actorComm, ...(actor.path ? { exe: actor.path } : {}) };
   if (actor.time > 0) a.actor.startTime = new Date(actor.time * 1000).toISOString();
   a.mechanism = base(actor.path) || "strace";
   // `env K=V cmd`, `sudo K=V cmd`: the assignment is an argument of its own (a shell's `-c` string is not).

@@ -16,15 +16,20 @@ export function maskArgv(argv: readonly string[]): string[] {
   });
 }
 
+/** `--no-values`: a `KEY=value` argument (env, sudo, make) keeps its key only. */
+export function keysOnlyArgv(argv: readonly string[]): string[] {
+  return maskArgv(argv).map((a) => a.replace(/^([A-Za-z_][A-Za-z0-9_]*)=[\s\S]*$/, "$1=…"));
+}
+
 export const NOT_RECORDED = "(not recorded: --no-values)";
 
 const iso = (t: number) => new Date(t * 1000).toISOString();
 const base = (p: string) => p.split("/").pop() ?? p;
 
-function imageInfo(img: Image) {
+function imageInfo(img: Image, mask: (a: readonly string[]) => string[]) {
   return {
     path: img.path,
-    argv: maskArgv(img.argv),
+    argv: mask(img.argv),
     at: iso(img.time),
     ...(img.failed.length > 0 ? { failedExecs: img.failed.map((f) => `${f.path}: ${f.errno}`) } : {}),
   };
@@ -35,6 +40,7 @@ export function recordSubjects(
   procs: readonly AttributedProc[],
   o: { reveal?: boolean; noValues?: boolean } = {},
 ): Subject[] {
+  const mask = o.noValues ? keysOnlyArgv : maskArgv;
   const ids = new Set<string>();
   const out: Subject[] = [];
   for (const p of procs) {
@@ -65,8 +71,8 @@ export function recordSubjects(
       comm: base(final.path).slice(0, 15),
       exe: final.path,
       startTime: iso(final.time),
-      argv: maskArgv(final.argv),
-      images: proc.images.map(imageInfo),
+      argv: mask(final.argv),
+      images: proc.images.map((i) => imageInfo(i, mask)),
     };
     if (proc.parent) details.ppid = proc.parent.pid;
     if (entry.exec && entry.proc !== proc) details.forkedFrom = { pid: entry.pid, program: entry.path };

@@ -58,7 +58,7 @@ export const recordCommand: CliCommand = {
         });
       const { record, RecordError } = await import("../../record/runner.js");
       const { attributeTree } = await import("../../record/attribute.js");
-      const { maskArgv, recordSubjects } = await import("../../record/report.js");
+      const { keysOnlyArgv, maskArgv, recordSubjects } = await import("../../record/report.js");
       let run: Awaited<ReturnType<typeof record>>;
       try {
         run = await record({
@@ -80,7 +80,7 @@ export const recordCommand: CliCommand = {
       }
       const procs = await attributeTree(run.tree, {
         ...(o.keys ? { keys: o.keys } : {}),
-        maskArgv,
+        maskArgv: o.values === false ? keysOnlyArgv : maskArgv,
         noStatic: o.static === false,
       });
       const subjects = recordSubjects(run.tree, procs, { reveal: !!o.reveal, noValues: o.values === false });
