@@ -175,6 +175,21 @@ function inputs(): Record<string, Array<{ argv: string[]; stdin?: string; format
         formats: false,
       },
     ],
+    // A traced command that sources the startup files (secrets exported) and gets a token on env's command
+    // line: values, shadowed values, argv and evidence must all come out masked.
+    record: [
+      {
+        argv: [
+          "record",
+          "--",
+          "env",
+          `GITHUB_TOKEN=${ENV_SECRETS.GITHUB_TOKEN}`,
+          "sh",
+          "-c",
+          `. ${home}/.profile; exec /bin/true`,
+        ],
+      },
+    ],
     redact: [
       { argv: ["redact", envFile], formats: false },
       { argv: ["redact", "--style", "full"], stdin: readFileSync(envFile, "utf8"), formats: false },
