@@ -13,6 +13,7 @@ const loaders: Record<Format, () => Promise<Reporter>> = {
   junit: async () => (await import("./junit.js")).junitReporter,
   syslog: async () => (await import("./syslog.js")).syslogReporter,
   k8s: async () => (await import("./k8s.js")).k8sReporter,
+  markdown: async () => (await import("./markdown.js")).markdownReporter,
 };
 
 export async function reporterFor(format: Format): Promise<Reporter> {
