@@ -3,6 +3,7 @@
  * (earlier wins ties of equal confidence). Fallback resolvers run only for keys nobody else explained.
  * `registry.test.ts` checks ids are unique and that every resolver has docs.
  */
+import { ciResolvers } from "./ci/index.js";
 import { containerResolvers } from "./container/index.js";
 import direnv from "./direnv.js";
 import { createExecChainResolver } from "./exec-chain.js";
@@ -38,6 +39,8 @@ const primary: readonly Resolver[] = [
   ssh,
   systemd,
   ...containerResolvers.filter((r) => !r.fallback),
+  // CI before kernel: inside a docker-executor job, PID 1 received the job's variables from the runner.
+  ...ciResolvers,
   kernel,
 ];
 
