@@ -1,0 +1,3 @@
+module github.com/envtrace/envtrace/go/envtrace
+
+go 1.19
