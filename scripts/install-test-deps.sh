@@ -28,6 +28,10 @@ have strace || need="$need strace"
 have make || need="$need make"
 have cc || need="$need gcc libc6-dev"
 have chromium || need="$need chromium"
+# Go module go/envtrace: its Gin, Echo and OpenTelemetry adapters build in GOPATH mode against Debian's sources.
+[ -d /usr/share/gocode/src/github.com/gin-gonic/gin ] || need="$need golang-github-gin-gonic-gin-dev"
+[ -d /usr/share/gocode/src/github.com/labstack/echo ] || need="$need golang-github-labstack-echo-dev"
+[ -d /usr/share/gocode/src/go.opentelemetry.io/otel/sdk ] || need="$need golang-opentelemetry-otel-dev"
 # Features that test against further real programs (rsyslog, chromium, …) add them here.
 for extra in ${ENVTRACE_EXTRA_DEBS:-}; do need="$need $extra"; done
 
