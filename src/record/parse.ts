@@ -106,9 +106,14 @@ interface Decoded {
  * Decodes the C-style string that starts at `s[at] === '"'` (`s` holds one byte per char, latin1).
  * Returns null when the string does not close on this line.
  */
+let scratch = Buffer.allocUnsafe(1 << 16);
+
 export function decodeQuoted(s: string, at: number): Decoded | null {
   if (s.charCodeAt(at) !== 34) return null;
-  const out = Buffer.allocUnsafe(Math.max(0, s.length - at));
+  // One scratch buffer for every string (a decoded string is never longer than its quoted form); the
+  // result is a copy of the bytes used.
+  if (scratch.length < s.length - at) scratch = Buffer.allocUnsafe(2 * (s.length - at));
+  const out = scratch;
   let n = 0;
   let i = at + 1;
   const len = s.length;
@@ -121,7 +126,9 @@ export function decodeQuoted(s: string, at: number): Decoded | null {
         truncated = true;
         i += 3;
       }
-      return { bytes: out.subarray(0, n), end: i, truncated };
+      const bytes = Buffer.allocUnsafe(n);
+      out.copy(bytes, 0, 0, n);
+      return { bytes, end: i, truncated };
     }
     if (c !== 92) {
       out[n++] = c & 0xff;
@@ -291,8 +298,7 @@ function toEnvEntry(b: Buffer, opts: ParseOptions): EnvEntry | null {
   if (opts.valueDigest) {
     return { key: k.text, value: "", raw: opts.valueDigest(rawValue), escaped: k.escaped };
   }
-  // Copy: `rawValue` is a view of the parser's scratch buffer.
-  const raw = Uint8Array.prototype.slice.call(rawValue);
+  const raw = rawValue;
   const v = decodeBytes(raw);
   return { key: k.text, value: v.text, raw, escaped: k.escaped || v.escaped };
 }
