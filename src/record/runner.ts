@@ -64,7 +64,7 @@ export interface RecordRun {
   tree: ExecTree;
   /** Like a shell: the command's exit code, or 128+N when it died of signal N; 124 after --timeout. */
   exitCode: number;
-  /** The command was still running when --timeout stopped the recording. */
+  /** --timeout stopped the recording (processes of the tree may still be running, untraced). */
   timedOut: boolean;
   /** Trace bytes and lines parsed, wall time of the recording (seconds). */
   bytes: number;
@@ -377,7 +377,7 @@ export async function record(o: RecordOptions): Promise<RecordRun> {
     return {
       tree,
       exitCode,
-      timedOut: timedOut && !rootExit,
+      timedOut,
       bytes: parser.bytes,
       lines: parser.lines,
       seconds: (Date.now() - started) / 1000,

@@ -261,4 +261,49 @@ describe.skipIf(!canRun)("envtrace record (real strace)", () => {
       child.kill("SIGKILL");
     }
   }, 60_000);
+
+  it("a daemonizing command is followed until its tree exits", () => {
+    const r = recordCli(["--", "sh", "-c", "(sleep 0.5; env DAEMON_VAR=1 /bin/true) & exit 0"]);
+    expect(r.code).toBe(0);
+    expect(firstWith(r.doc, "DAEMON_VAR").v?.source).toMatchObject({ mechanism: "env:argv" });
+  });
+
+  it("--timeout stops following; the command's status is kept; TIMEOUT issue", () => {
+    const t0 = Date.now();
+    const r = recordCli([
+      "--timeout",
+      "1.5",
+      "--",
+      "sh",
+      "-c",
+      "(sleep 6; /bin/true) >/dev/null 2>&1 & exit 3",
+    ]);
+    expect(Date.now() - t0).toBeLessThan(5500);
+    expect(r.code).toBe(3);
+    expect(r.doc.subjects.length).toBeGreaterThan(0);
+    expect(r.doc.issues.map((i: Json) => i.code)).toContain("TIMEOUT");
+  });
+
+  it("SIGTERM to envtrace is forwarded to the command", async () => {
+    const rec = spawn(
+      TSX,
+      [
+        join(dir, "cli.mts"),
+        "record",
+        "--output",
+        join(dir, "sig.txt"),
+        "--",
+        "sh",
+        "-c",
+        'trap "exit 42" TERM; echo ready; while :; do sleep 0.05; done',
+      ],
+      { env: baseEnv(), stdio: ["ignore", "pipe", "ignore"] },
+    );
+    await new Promise<void>((r) =>
+      rec.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && r()),
+    );
+    const code = new Promise<number | null>((r) => rec.once("exit", (c) => r(c)));
+    rec.kill("SIGTERM");
+    expect(await code).toBe(42);
+  }, 60_000);
 });
