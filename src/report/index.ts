@@ -14,6 +14,7 @@ const loaders: Record<Format, () => Promise<Reporter>> = {
   syslog: async () => (await import("./syslog.js")).syslogReporter,
   k8s: async () => (await import("./k8s.js")).k8sReporter,
   markdown: async () => (await import("./markdown.js")).markdownReporter,
+  html: async () => (await import("./html.js")).htmlReporter,
 };
 
 export async function reporterFor(format: Format): Promise<Reporter> {

@@ -6,7 +6,17 @@
 import type { Report, Severity } from "../model/index.js";
 
 /** Every output format; each has one file `src/report/<id>.ts` and an entry in `index.ts`. */
-export const FORMATS = ["text", "json", "jsonl", "sarif", "junit", "syslog", "k8s", "markdown"] as const;
+export const FORMATS = [
+  "text",
+  "json",
+  "jsonl",
+  "sarif",
+  "junit",
+  "syslog",
+  "k8s",
+  "markdown",
+  "html",
+] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
