@@ -2,10 +2,16 @@
  * The call site of a `process.env` write: the first stack frame that is neither envtrace's runtime nor
  * Node's internals. Read from `Error().stack` (so `--enable-source-maps` maps it back to the source).
  */
-import { fileURLToPath } from "node:url";
 import type { CallSite } from "./types.js";
 
-const OWN_DIR = fileURLToPath(new URL(".", import.meta.url));
+const fileURLToPath = (u: string | URL) => process.getBuiltinModule("node:url").fileURLToPath(u);
+
+/** This directory (dist/runtime or src/runtime): frames in it are envtrace's own. */
+let ownDir: string | undefined;
+const OWN_DIR = () => {
+  ownDir ??= fileURLToPath(new URL(".", import.meta.url));
+  return ownDir;
+};
 
 /** `    at fn (file:line:col)` or `    at file:line:col`. */
 const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
@@ -23,7 +29,7 @@ export interface StackInfo {
 }
 
 /** Parses a V8 stack string. `ownDir` frames (envtrace's runtime) are skipped. */
-export function parseStack(stack: string, ownDir = OWN_DIR): StackInfo {
+export function parseStack(stack: string, ownDir = OWN_DIR()): StackInfo {
   const out: StackInfo = {};
   for (const line of stack.split("\n")) {
     const m = FRAME.exec(line);

@@ -4,7 +4,6 @@
  * line numbers. Files are read, never executed (dotenvx's `$(cmd)` is reported as computed, not run).
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { isAbsolute, resolve } from "node:path";
 import type { Source } from "./types.js";
 
@@ -110,7 +109,7 @@ export function dotenvLikeFiles(dirs: readonly string[]): string[] {
 export function loadedLoaders(): string[] {
   let keys: string[];
   try {
-    keys = Object.keys(createRequire(import.meta.url).cache);
+    keys = Object.keys(process.getBuiltinModule("node:module").createRequire(import.meta.url).cache);
   } catch {
     return [];
   }

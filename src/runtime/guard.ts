@@ -12,9 +12,11 @@
  * cloneable), `util.types.isProxy(process.env)` is true, and a reference to the real object taken before
  * the guard was installed writes past it (observations diff the environment to catch those).
  */
-import { syncBuiltinESMExports } from "node:module";
 import { callerInfo } from "./callsite.js";
 import type { EnvChange, GuardMode } from "./types.js";
+
+/** node:module on use (not at start-up). */
+const syncBuiltinESMExports = () => process.getBuiltinModule("node:module").syncBuiltinESMExports();
 
 type Env = Record<string, string | undefined>;
 

@@ -47,6 +47,9 @@ export class Runtime {
   private readonly digester = new ValueDigester();
   private readonly guard: EnvGuard;
   private readonly history: RuntimeSnapshot[] = [];
+  /** Builds the init snapshot from what init captured (see the constructor); run once, on first use. */
+  private pendingInit: (() => RuntimeSnapshot) | undefined;
+  private variableCount = 0;
   /** Live values when the latest snapshot was sealed (private: never exposed, never logged). */
   private baseline: Map<string, string>;
   /** Values as last observed, to find changes that bypassed the guard. */
@@ -116,27 +119,33 @@ export class Runtime {
       }
     }
 
-    const variables: SnapshotVariable[] = [...live.keys()].sort().map((k) => {
-      const v = live.get(k) ?? "";
-      const pi = this.preInit.get(k);
-      const sv: SnapshotVariable = {
-        key: k,
-        digest: this.digester.digest(k, v),
-        origin: pi ? (exec.has(k) ? "changed-pre-init" : "pre-init") : "exec",
-      };
-      if (pi) sv.source = pi;
-      return sv;
-    });
-    this.history.push(
-      sealSnapshot({ prev: null, pid: this.pid, takenAt: this.takenAt, label: "init", variables }),
-    );
+    // Sealing needs node:crypto (a large module to load): the captured values and sources are kept
+    // privately, unchanged, and hashed on the first look at the snapshot, with the same result as at init.
+    const captured = new Map(live);
+    const sources = new Map(this.preInit);
+    const origins = (k: string) =>
+      sources.has(k) ? (exec.has(k) ? "changed-pre-init" : "pre-init") : "exec";
+    this.variableCount = captured.size;
+    this.pendingInit = () => {
+      const variables: SnapshotVariable[] = [...captured.keys()].sort().map((k) => {
+        const sv: SnapshotVariable = {
+          key: k,
+          digest: this.digester.digest(k, captured.get(k) ?? ""),
+          origin: origins(k),
+        };
+        const pi = sources.get(k);
+        if (pi) sv.source = pi;
+        return sv;
+      });
+      return sealSnapshot({ prev: null, pid: this.pid, takenAt: this.takenAt, label: "init", variables });
+    };
 
     this.guard = new EnvGuard(real, (c) => this.recordChange(c));
     this.guard.install(this.guardMode);
     this.emit("runtime-init", {
       snapshot: this.snapshot().id,
       guard: this.guardMode,
-      variables: variables.length,
+      variables: this.variableCount,
       preInit: pre.length,
     });
   }
@@ -194,13 +203,22 @@ export class Runtime {
     return process.env as Env;
   }
 
+  private materialize(): void {
+    if (!this.pendingInit) return;
+    const build = this.pendingInit;
+    this.pendingInit = undefined;
+    this.history.unshift(build());
+  }
+
   /** The snapshot sealed last (at init, or by `seal()`). */
   snapshot(): RuntimeSnapshot {
+    this.materialize();
     return this.history[this.history.length - 1] as RuntimeSnapshot;
   }
 
   /** Every sealed snapshot, oldest first; each names the one before it. */
   snapshots(): readonly RuntimeSnapshot[] {
+    this.materialize();
     return [...this.history];
   }
 
