@@ -51,6 +51,16 @@ export function envMap(entries: readonly EnvEntry[]): EnvMap {
   return m;
 }
 
+/**
+ * The program an exec ran, for people and for resolvers: the path, or argv[0] when the path says nothing
+ * (`execveat(fd, "", …, AT_EMPTY_PATH)`, runc's `/proc/self/exe` re-exec).
+ */
+export function programPath(e: ExecEvent): string {
+  if ((e.path === "" || e.path.startsWith("/proc/self/") || /^\/dev\/fd\//.test(e.path)) && e.argv[0])
+    return e.argv[0];
+  return e.path;
+}
+
 export class ExecTree {
   readonly procs = new Map<number, Proc>();
   readonly images: Image[] = [];
@@ -147,7 +157,7 @@ export class ExecTree {
           seq: this.images.length,
           pid: p.pid,
           exec: e,
-          path: e.path,
+          path: programPath(e),
           argv: e.argv,
           env: e.env ? envMap(e.env) : new Map(),
           partial: e.env === null || e.truncated,

@@ -4,11 +4,20 @@
  * engine cannot see, --attach, --no-values, exit status and stdout pass-through, command not found.
  * The CLI runs as a child process (tsx over the sources) so that the command's stdio is really its own.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PODMAN_RUN_FLAGS } from "../helpers/podman.js";
 import { parseReport } from "../helpers/report.js";
 
 const have = (p: string) => spawnSync("sh", ["-c", `command -v ${p}`]).status === 0;
@@ -306,4 +315,43 @@ describe.skipIf(!canRun)("envtrace record (real strace)", () => {
     rec.kill("SIGTERM");
     expect(await code).toBe(42);
   }, 60_000);
+
+  it.skipIf(!isRoot || !have("podman") || !have("runc") || !existsSync("/bin/busybox"))(
+    "podman run: the container's variables are passed on by runc init (runc's exec chain)",
+    () => {
+      const rootfs = join(dir, "rootfs");
+      mkdirSync(join(rootfs, "bin"), { recursive: true });
+      for (const d of ["etc", "proc", "dev", "sys", "tmp"]) mkdirSync(join(rootfs, d), { recursive: true });
+      writeFileSync(join(rootfs, "bin/busybox"), readFileSync("/bin/busybox"), { mode: 0o755 });
+      for (const a of ["sh", "env"]) symlinkSync("busybox", join(rootfs, "bin", a));
+      const tag = `localhost/envtrace-record-test:${process.pid}`;
+      const tar = execFileSync("tar", ["-C", rootfs, "-c", "."], { maxBuffer: 64 * 1024 * 1024 });
+      const id = execFileSync("podman", ["import", "--change", "ENV IMG_A=from-image", "-", tag], {
+        input: tar,
+      })
+        .toString()
+        .trim()
+        .split("\n")
+        .pop()!;
+      try {
+        const r = recordCli(
+          ["--", "podman", "run", "--rm", ...PODMAN_RUN_FLAGS, "-e", "RUN_X=cli", tag, "/bin/env"],
+          {
+            env: baseEnv({ HOME: "/root" }),
+          },
+        );
+        expect(r.code).toBe(0);
+        expect(r.stdout).toMatch(/^RUN_X=cli$/m);
+        const { s, v } = firstWith(r.doc, "RUN_X");
+        expect(s.details.exe).toBe("/bin/env");
+        // runc init (re-exec'd through /proc/self/exe, then execveat) execs the container's process.
+        expect(v.source.actor.comm).toBe("runc");
+        expect(variable(s, "IMG_A")?.source.actor.comm).toBe("runc");
+        expect(s.details.images.map((i: Json) => i.path.split("/").pop())).toContain("env");
+      } finally {
+        spawnSync("podman", ["rmi", "-f", id]);
+      }
+    },
+    120_000,
+  );
 });
