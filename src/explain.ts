@@ -3,6 +3,7 @@
  * Every entry point returns masked results; nothing here prints.
  */
 
+import { type CiOptions, withCiOptions, withholdCiValues } from "./attribution/ci/index.js";
 import { attributeChain, createResolverContext } from "./attribution/engine.js";
 import { resolvers as defaultResolvers } from "./attribution/index.js";
 import { isShellProgram } from "./attribution/programs.js";
@@ -22,6 +23,8 @@ export interface ExplainOptions {
   /** Only these keys (all when empty). */
   keys?: readonly string[];
   resolvers?: readonly Resolver[];
+  /** `--ci gitlab|github --ci-file F`: the CI job envtrace runs in, when the environment does not say. */
+  ci?: CiOptions;
 }
 
 /** Shared state for explaining many processes in one run (scan): one procfs reader, one memo table. */
@@ -35,7 +38,8 @@ export class ExplainSession {
   constructor(readonly opts: ExplainOptions = {}) {
     this.fs = createHostFs(opts.root ?? "/");
     this.reader = new ProcReader(this.fs);
-    this.resolvers = opts.resolvers ?? defaultResolvers;
+    const base = opts.resolvers ?? defaultResolvers;
+    this.resolvers = opts.ci ? withCiOptions(base, opts.ci) : base;
     this.ctx = createResolverContext({ fs: this.fs, trace: opts.trace ?? false, issues: this.issues });
   }
 
@@ -77,7 +81,9 @@ export class ExplainSession {
       result.variables = lineages;
     }
     result.issues.push(...this.issues.slice(before));
-    return maskResult(result, { reveal: this.opts.reveal ?? false });
+    // CI settings variables, secrets and job tokens are withheld whatever their shape (no rule sees them).
+    const reveal = this.opts.reveal ?? false;
+    return withholdCiValues(maskResult(result, { reveal }), { reveal });
   }
 }
 

@@ -2,6 +2,14 @@
 export { type ExplainContainerOptions, explainContainer } from "./attribution/container/explain.js";
 export { attributeContainer, containerResolvers } from "./attribution/container/index.js";
 export { attributeChain, createResolverContext } from "./attribution/engine.js";
+export {
+  type CiContext,
+  type CiOptions,
+  detectCiContext,
+  parseGithubEnvFile,
+  withCiOptions,
+  withholdCiValues,
+} from "./attribution/ci/index.js";
 export { resolvers } from "./attribution/index.js";
 export { parsePamEnvFile, parseSystemdEnvFile } from "./attribution/lib/envfile.js";
 export { decodeGzenv, type EnvDiff } from "./attribution/lib/gzenv.js";

@@ -36,3 +36,23 @@ export function collectPids(value: string, previous: number[] = []): number[] {
 export function atOrAbove(severity: Severity, threshold: Severity | undefined): boolean {
   return threshold !== undefined && SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
 }
+
+/** `--ci gitlab|github` and `--ci-file F`: the CI job envtrace runs in, when its environment does not say. */
+export function addCiOptions(cmd: import("commander").Command): import("commander").Command {
+  return cmd
+    .addOption(
+      new Option("--ci <provider>", "attribute as a job of this CI system").choices(["gitlab", "github"]),
+    )
+    .option("--ci-file <file>", "the pipeline (.gitlab-ci.yml) or workflow file of the job");
+}
+
+export function ciOptions(o: {
+  ci?: string;
+  ciFile?: string;
+}): { ci?: "gitlab" | "github"; ciFile?: string } | undefined {
+  if (!o.ci && !o.ciFile) return undefined;
+  return {
+    ...(o.ci ? { ci: o.ci as "gitlab" | "github" } : {}),
+    ...(o.ciFile ? { ciFile: String(o.ciFile) } : {}),
+  };
+}

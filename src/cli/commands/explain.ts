@@ -4,7 +4,7 @@ import { defaultSubject, ExplainSession } from "../../explain.js";
 import type { DisplayValue, ExplainResult } from "../../model/index.js";
 import { explainSubject } from "../../report/build.js";
 import { EnvtraceError } from "../errors.js";
-import { parsePid } from "../options.js";
+import { addCiOptions, ciOptions, parsePid } from "../options.js";
 import { addOutputOptions, report } from "../output.js";
 import type { CliCommand } from "./command.js";
 
@@ -27,7 +27,7 @@ export const explainCommand: CliCommand = {
       .addOption(
         new Option("--root <dir>", "inspect a host filesystem mounted at DIR (default /)").hideHelp(),
       );
-    return addOutputOptions(cmd).action(async (keys: string[], o) => {
+    return addOutputOptions(addCiOptions(cmd)).action(async (keys: string[], o) => {
       const emit = async (result: ExplainResult<DisplayValue>, traced: TracedRun[] = []) => {
         const have = new Set(result.variables.map((v) => v.key));
         const subject = explainSubject(
@@ -50,7 +50,13 @@ export const explainCommand: CliCommand = {
           return;
         }
       }
-      const session = new ExplainSession({ root: o.root, trace: !!o.trace, reveal: !!o.reveal, keys });
+      const session = new ExplainSession({
+        root: o.root,
+        trace: !!o.trace,
+        reveal: !!o.reveal,
+        keys,
+        ...(ciOptions(o) ? { ci: ciOptions(o)! } : {}),
+      });
       let envPid: number;
       let subjectPid: number;
       if (o.pid !== undefined) {

@@ -4,7 +4,7 @@ import { ExplainSession } from "../../explain.js";
 import type { Subject } from "../../model/index.js";
 import { explainSubject } from "../../report/build.js";
 import { EnvtraceError } from "../errors.js";
-import { collectPids } from "../options.js";
+import { addCiOptions, ciOptions, collectPids } from "../options.js";
 import { addOutputOptions, report } from "../output.js";
 import type { CliCommand } from "./command.js";
 
@@ -19,10 +19,14 @@ export const scanCommand: CliCommand = {
       .option("-p, --pid <pid,...>", "these processes (repeatable)", collectPids)
       .option("--reveal", "show secret values in clear (the output says so)")
       .addOption(new Option("--root <dir>", "inspect a host filesystem mounted at DIR").hideHelp());
-    return addOutputOptions(cmd).action(async (o) => {
+    return addOutputOptions(addCiOptions(cmd)).action(async (o) => {
       if (o.all && o.pid)
         throw new EnvtraceError("USAGE", { detail: "give either --all or --pid, not both" });
-      const session = new ExplainSession({ root: o.root, reveal: !!o.reveal });
+      const session = new ExplainSession({
+        root: o.root,
+        reveal: !!o.reveal,
+        ...(ciOptions(o) ? { ci: ciOptions(o)! } : {}),
+      });
       const pids: number[] = o.pid ?? (await session.reader.listPids());
       const showBar = !!io.stderr.isTTY && o.format === "text" && !o.output && pids.length > 20;
       const bar = showBar
