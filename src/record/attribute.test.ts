@@ -44,7 +44,7 @@ describe("env-diff attribution", () => {
 
   it("--keys keeps only those keys; subjects are exec-tree, masked, with the exec chain", async () => {
     const procs = await attributeTree(tree, { noStatic: true, keys: ["B"] });
-    const subjects = recordSubjects(tree, procs);
+    const subjects = recordSubjects(procs);
     const s = subjects.find((x) => x.details.pid === 11)!;
     expect(s.kind).toBe("exec-tree");
     expect(s.variables?.map((v) => v.key)).toEqual(["B"]);

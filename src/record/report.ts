@@ -6,7 +6,7 @@ import { maskResult } from "../detect/mask.js";
 import { Redactor } from "../detect/redact.js";
 import type { CollectionIssue, ExplainResult, Subject } from "../model/index.js";
 import type { AttributedProc } from "./attribute.js";
-import type { ExecTree, Image } from "./tree.js";
+import type { Image } from "./tree.js";
 
 /** Masks secrets inside command-line arguments (a `--token=…`, a `KEY=value` given to env). */
 export function maskArgv(argv: readonly string[]): string[] {
@@ -35,16 +35,20 @@ function imageInfo(img: Image, mask: (a: readonly string[]) => string[]) {
   };
 }
 
+/**
+ * One subject per process. With `keys` (the user's `--keys`), only the processes that introduced, changed
+ * or removed one of them.
+ */
 export function recordSubjects(
-  tree: ExecTree,
   procs: readonly AttributedProc[],
-  o: { reveal?: boolean; noValues?: boolean } = {},
+  o: { reveal?: boolean; noValues?: boolean; keys?: readonly string[] } = {},
 ): Subject[] {
   const mask = o.noValues ? keysOnlyArgv : maskArgv;
   const ids = new Set<string>();
   const out: Subject[] = [];
   for (const p of procs) {
     const { proc, final, entry, removed } = p.changes;
+    if (o.keys?.length && p.variables.length === 0 && removed.length === 0) continue;
     const result: ExplainResult<string> = {
       subject: {
         pid: proc.pid,

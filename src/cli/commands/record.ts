@@ -83,7 +83,11 @@ export const recordCommand: CliCommand = {
         maskArgv: o.values === false ? keysOnlyArgv : maskArgv,
         noStatic: o.static === false,
       });
-      const subjects = recordSubjects(run.tree, procs, { reveal: !!o.reveal, noValues: o.values === false });
+      const subjects = recordSubjects(procs, {
+        reveal: !!o.reveal,
+        noValues: o.values === false,
+        ...(o.keys ? { keys: o.keys } : {}),
+      });
       const issues = [];
       if (run.timedOut)
         issues.push({
