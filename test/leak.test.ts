@@ -354,7 +354,7 @@ describe("no secret leaks from any command or format", () => {
     expect(found).toEqual([]);
     // The formats of explain were really exercised (json and text at least).
     expect(ranWith.some((a) => a[0] === "explain" && a.includes("json"))).toBe(true);
-  });
+  }, 300_000);
 
   it("the secrets are really flagged (not merely absent): explain --format json marks them masked", async () => {
     const { io, out } = capture();
