@@ -29,6 +29,7 @@ import {
   type Pos,
   readMeta,
 } from "./types.js";
+import { type BlockDocument, parseBlockYaml, Unsupported } from "./yaml-block.js";
 
 /** Inputs above this size are not parsed (a `TOO_LARGE` issue instead). */
 export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
@@ -44,16 +45,47 @@ export const MAX_ALIASES = 1000;
 
 const SOFT_ERRORS: ReadonlySet<string> = new Set(["BAD_DQ_ESCAPE"]);
 
-/** Source positions of the mappings and sequences produced by the loader. */
+/**
+ * Source positions of the mappings and sequences produced by the loader. Kept as one number per container
+ * (file number and line) in a Map, made into a {@link Pos} only when asked: a WeakMap of Pos objects cost
+ * half of a JSON manifest's load time (ephemeron tables slow every garbage collection), and most positions
+ * are never asked for. The table holds its objects strongly; it lives as long as the index that uses it.
+ */
 export class Positions {
-  private readonly map = new WeakMap<object, Pos>();
+  private readonly map = new Map<object, number | Pos>();
+  private readonly files: string[] = [];
+  private readonly fileIds = new Map<string, number>();
+
   set(o: object, p: Pos): void {
     this.map.set(o, p);
   }
+
+  /** A number for `file`, for {@link setLine}. */
+  fileId(file: string): number {
+    let id = this.fileIds.get(file);
+    if (id === undefined) {
+      id = this.files.length;
+      this.files.push(file);
+      this.fileIds.set(file, id);
+    }
+    return id;
+  }
+
+  /** Records line `line` of file number `fileId` for `o` (the loader's fast path). */
+  setLine(o: object, fileId: number, line: number): void {
+    this.map.set(o, fileId * LINE_SPAN + line);
+  }
+
   get(o: unknown): Pos | undefined {
-    return o !== null && typeof o === "object" ? this.map.get(o) : undefined;
+    if (o === null || typeof o !== "object") return undefined;
+    const v = this.map.get(o);
+    if (typeof v !== "number") return v;
+    return { file: this.files[Math.floor(v / LINE_SPAN)]!, line: v % LINE_SPAN };
   }
 }
+
+/** Lines per file in the packed form (inputs are at most 64 MiB, so fewer lines than this). */
+const LINE_SPAN = 2 ** 27;
 
 export interface LoadResult {
   objects: K8sObject[];
@@ -168,11 +200,57 @@ function collect(
   out.push(obj);
 }
 
+export interface LoadOptions {
+  /**
+   * Try the block-YAML fast path (yaml-block.ts) before the `yaml` library (default true; tests compare
+   * the two).
+   */
+  yamlFastPath?: boolean;
+}
+
+/**
+ * The fast path for block YAML: false (and nothing recorded) when the input uses anything outside the
+ * subset that yaml-block.ts reads, so that the `yaml` library parses it instead.
+ */
+function loadBlockYaml(
+  text: string,
+  file: string,
+  positions: Positions,
+  objects: K8sObject[],
+  issues: CollectionIssue[],
+): boolean {
+  const found: object[] = [];
+  const at: number[] = [];
+  let docs: BlockDocument[];
+  try {
+    docs = parseBlockYaml(
+      text,
+      (o, line) => {
+        found.push(o);
+        at.push(line);
+      },
+      MAX_DEPTH,
+    );
+  } catch (err) {
+    if (err instanceof Unsupported) return false;
+    throw err;
+  }
+  const id = positions.fileId(file);
+  for (let i = 0; i < found.length; i++) positions.setLine(found[i]!, id, at[i]!);
+  for (const d of docs) collect(d.value, file, positions, objects, issues, `${file}:${d.line || 1}`);
+  return true;
+}
+
 /**
  * Loads every Kubernetes object from one manifest text (YAML, multi-document, or JSON).
  * `positions` receives the source line of every mapping and sequence (pass one table for many files).
  */
-export function loadManifest(text: string, file: string, positions: Positions = new Positions()): LoadResult {
+export function loadManifest(
+  text: string,
+  file: string,
+  positions: Positions = new Positions(),
+  opts: LoadOptions = {},
+): LoadResult {
   const objects: K8sObject[] = [];
   const issues: CollectionIssue[] = [];
   try {
@@ -188,7 +266,8 @@ export function loadManifest(text: string, file: string, positions: Positions = 
     const first = /\S/.exec(text)?.[0];
     if (first === "{" || first === "[") {
       try {
-        const value = parseJsonWithLines(text, (o, line) => positions.set(o, { file, line }), MAX_DEPTH);
+        const id = positions.fileId(file);
+        const value = parseJsonWithLines(text, (o, line) => positions.setLine(o, id, line), MAX_DEPTH);
         collect(value, file, positions, objects, issues, `${file}:1`);
         return { objects, issues };
       } catch (err) {
@@ -210,6 +289,9 @@ export function loadManifest(text: string, file: string, positions: Positions = 
         code: "TOO_LARGE",
         detail: `YAML manifest is ${text.length} bytes, above the ${MAX_YAML_BYTES}-byte limit for YAML; skipped (use kubectl get -o json, or split it)`,
       });
+      return { objects, issues };
+    }
+    if (opts.yamlFastPath !== false && loadBlockYaml(text, file, positions, objects, issues)) {
       return { objects, issues };
     }
     const lines = new LineCounter();
