@@ -125,3 +125,32 @@ export { parseEnviron } from "./snapshot/environ.js";
 export { createHostFs, type HostFs } from "./snapshot/host-fs.js";
 export { ProcReader } from "./snapshot/procfs.js";
 export { VERSION } from "./version.js";
+// The in-process runtime (issue 13). Programs that only want it import `envtrace/register` or the
+// middleware subpaths (`envtrace/express`, `/fastify`, `/koa`, `/http`), which load src/runtime alone.
+export {
+  type AuditSink,
+  type CallSite,
+  type DriftItem as RuntimeDriftItem,
+  drift as runtimeDrift,
+  type EnvChange,
+  envChanges,
+  type ExplainedVariable,
+  explainAll,
+  type GuardMode,
+  type InitOptions,
+  init,
+  jsonlFileSink,
+  memorySink,
+  Runtime,
+  type RuntimeAuditEvent,
+  type RuntimeSnapshot,
+  runtime,
+  type SnapshotVariable,
+  type Source as RuntimeSource,
+  seal,
+  shutdown,
+  snapshot,
+  sourceOf,
+  stderrSink,
+  verifySnapshot,
+} from "./runtime/index.js";
