@@ -19,6 +19,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"log"
 	"os"
 	"runtime"
@@ -108,6 +109,8 @@ type state struct {
 	exec     map[string]string
 	execOK   bool
 	key      []byte
+	macMu    sync.Mutex
+	mac      hash.Hash
 	history  []Snapshot
 	baseline map[string]string
 	observed map[string]string
@@ -207,11 +210,18 @@ func get() *state {
 }
 
 func (s *state) digest(k, v string) string {
-	m := hmac.New(sha256.New, s.key)
+	s.macMu.Lock()
+	defer s.macMu.Unlock()
+	if s.mac == nil {
+		s.mac = hmac.New(sha256.New, s.key)
+	}
+	m := s.mac
+	m.Reset()
 	m.Write([]byte(k))
 	m.Write([]byte{0})
 	m.Write([]byte(v))
-	return hex.EncodeToString(m.Sum(nil))[:16]
+	var buf [sha256.Size]byte
+	return hex.EncodeToString(m.Sum(buf[:0])[:8])
 }
 
 func (s *state) emit(typ string, payload map[string]any) {
