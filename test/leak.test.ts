@@ -299,7 +299,7 @@ beforeAll(async () => {
       },
     }),
   );
-  child = spawn("sh", ["-c", "sleep 60; :"], {
+  child = spawn("sh", ["-c", "sleep 900; :"], {
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, SHELL: "/bin/bash", ...ENV_SECRETS },
     stdio: "ignore",
   });
@@ -359,6 +359,7 @@ describe("no secret leaks from any command or format", () => {
   it("the secrets are really flagged (not merely absent): explain --format json marks them masked", async () => {
     const { io, out } = capture();
     await run(["explain", "--pid", pid, "--format", "json"], io);
+    if (!out().startsWith("{")) throw new Error(`explain said: ${out().slice(0, 300)}`);
     const doc = single(out());
     const masked = new Set(
       doc.variables.filter((v: { masked: boolean }) => v.masked).map((v: { key: string }) => v.key),
