@@ -32,7 +32,7 @@ for (const p of ["bash", "zsh", "dash", "busybox"]) {
 
 const base = mkdtempSync(join(tmpdir(), "envtrace-shells-"));
 const BASE_PATH = "/usr/bin:/bin";
-const KEEP = "sleep 60 & wait";
+const KEEP = "sleep 600 & wait";
 
 function home(name: string, files: Record<string, string>): string {
   const h = join(base, name);

@@ -68,7 +68,7 @@ function check(xml: string): Json {
 let child: ChildProcess | undefined;
 
 beforeAll(async () => {
-  child = spawn("sh", ["-c", "sleep 60; :"], {
+  child = spawn("sh", ["-c", "sleep 600; :"], {
     env: { PATH: "/usr/bin:/bin", GITHUB_TOKEN: TOKEN, EDITOR: "vim" },
     stdio: "ignore",
   });

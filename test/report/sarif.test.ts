@@ -31,7 +31,7 @@ function check(text: string, name: string): Json {
 let child: ChildProcess | undefined;
 
 beforeAll(async () => {
-  child = spawn("sh", ["-c", "sleep 60; :"], {
+  child = spawn("sh", ["-c", "sleep 600; :"], {
     env: { PATH: "/usr/bin:/bin", GITHUB_TOKEN: TOKEN, GOSUMDB: "off", GOINSECURE: "*" },
     stdio: "ignore",
   });
