@@ -1,7 +1,5 @@
 /** envtrace's public library surface. Everything a program may import lives behind this file. */
-export { type ExplainContainerOptions, explainContainer } from "./attribution/container/explain.js";
-export { attributeContainer, containerResolvers } from "./attribution/container/index.js";
-export { attributeChain, createResolverContext } from "./attribution/engine.js";
+
 export {
   type CiContext,
   type CiOptions,
@@ -10,6 +8,9 @@ export {
   withCiOptions,
   withholdCiValues,
 } from "./attribution/ci/index.js";
+export { type ExplainContainerOptions, explainContainer } from "./attribution/container/explain.js";
+export { attributeContainer, containerResolvers } from "./attribution/container/index.js";
+export { attributeChain, createResolverContext } from "./attribution/engine.js";
 export { resolvers } from "./attribution/index.js";
 export { parsePamEnvFile, parseSystemdEnvFile } from "./attribution/lib/envfile.js";
 export { decodeGzenv, type EnvDiff } from "./attribution/lib/gzenv.js";
@@ -92,6 +93,16 @@ export { fetchLive, type LiveOptions } from "./k8s/live.js";
 export { loadManifest } from "./k8s/load.js";
 export * from "./model/index.js";
 export {
+  attributeTree,
+  ExecTree,
+  RecordError,
+  type RecordOptions,
+  type RecordRun,
+  record,
+  recordSubjects,
+  TraceParser,
+} from "./record/index.js";
+export {
   buildReport,
   explainSubject,
   FORMATS,
@@ -103,6 +114,35 @@ export {
   reporters,
   runInfo,
 } from "./report/index.js";
+// The in-process runtime (issue 13). Programs that only want it import `envtrace/register` or the
+// middleware subpaths (`envtrace/express`, `/fastify`, `/koa`, `/http`), which load src/runtime alone.
+export {
+  type AuditSink,
+  type CallSite,
+  type DriftItem as RuntimeDriftItem,
+  drift as runtimeDrift,
+  type EnvChange,
+  type ExplainedVariable,
+  envChanges,
+  explainAll,
+  type GuardMode,
+  type InitOptions,
+  init,
+  jsonlFileSink,
+  memorySink,
+  Runtime,
+  type RuntimeAuditEvent,
+  type RuntimeSnapshot,
+  runtime,
+  type SnapshotVariable,
+  type Source as RuntimeSource,
+  seal,
+  shutdown,
+  snapshot,
+  sourceOf,
+  stderrSink,
+  verifySnapshot,
+} from "./runtime/index.js";
 export {
   type BundleInfo,
   findBundle,
@@ -125,32 +165,3 @@ export { parseEnviron } from "./snapshot/environ.js";
 export { createHostFs, type HostFs } from "./snapshot/host-fs.js";
 export { ProcReader } from "./snapshot/procfs.js";
 export { VERSION } from "./version.js";
-// The in-process runtime (issue 13). Programs that only want it import `envtrace/register` or the
-// middleware subpaths (`envtrace/express`, `/fastify`, `/koa`, `/http`), which load src/runtime alone.
-export {
-  type AuditSink,
-  type CallSite,
-  type DriftItem as RuntimeDriftItem,
-  drift as runtimeDrift,
-  type EnvChange,
-  envChanges,
-  type ExplainedVariable,
-  explainAll,
-  type GuardMode,
-  type InitOptions,
-  init,
-  jsonlFileSink,
-  memorySink,
-  Runtime,
-  type RuntimeAuditEvent,
-  type RuntimeSnapshot,
-  runtime,
-  type SnapshotVariable,
-  type Source as RuntimeSource,
-  seal,
-  shutdown,
-  snapshot,
-  sourceOf,
-  stderrSink,
-  verifySnapshot,
-} from "./runtime/index.js";
