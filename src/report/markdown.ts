@@ -288,23 +288,24 @@ export function renderMarkdown(r: Report, o: MarkdownOptions = {}): string {
     out.push(...tail);
   }
 
-  const sections: string[][] = [];
+  // Sections are made one at a time: once one does not fit, the rest are only counted.
+  const sections: Array<() => string[]> = [];
   const isScan = r.run.command === "scan" && r.subjects.length > 1;
-  if (isScan) sections.push(["### Processes", "", ...processTable(r), ""]);
+  if (isScan) sections.push(() => ["### Processes", "", ...processTable(r), ""]);
   for (const s of r.subjects) {
-    const body = subjectBody(s, reveal);
-    if (body.length === 0) continue;
-    const title = subjectTitle(s);
-    // A scan's per-process tables are folded even when short: the processes table is the overview.
-    sections.push(
-      isScan
-        ? [`<details><summary>${escapeCell(title)}</summary>`, "", ...body, "", "</details>", ""]
-        : [`### ${escapeCell(title)}`, "", ...body, ""],
-    );
+    sections.push(() => {
+      const body = subjectBody(s, reveal);
+      if (body.length === 0) return [];
+      const title = escapeCell(subjectTitle(s));
+      // A scan's per-process tables are folded even when short: the processes table is the overview.
+      return isScan
+        ? [`<details><summary>${title}</summary>`, "", ...body, "", "</details>", ""]
+        : [`### ${title}`, "", ...body, ""];
+    });
   }
-  if (r.issues.length > 0) sections.push(["### Collection issues", "", ...issueLines(r.issues), ""]);
-  for (const [i, sec] of sections.entries()) {
-    if (!add(sec)) {
+  if (r.issues.length > 0) sections.push(() => ["### Collection issues", "", ...issueLines(r.issues), ""]);
+  for (const [i, make] of sections.entries()) {
+    if (!add(make())) {
       left.sections = sections.length - i;
       break;
     }

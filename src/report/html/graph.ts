@@ -18,7 +18,10 @@ export const MAX_SEGMENTS = 12;
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
 /** One line of a label: visible escapes for control characters, cut to {@link MAX_LABEL}. */
+const PLAIN = /^[^\u0000-\u001f\u007f\\"&]*$/;
+
 function line(s: string): string {
+  if (s.length <= MAX_LABEL && PLAIN.test(s)) return s;
   const one = s
     .replace(/\r\n|\r|\n/g, "\\n")
     .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
@@ -32,7 +35,10 @@ function line(s: string): string {
 export function dotLabel(lines: readonly string[]): string {
   const esc = lines
     .filter((l) => l !== "")
-    .map((l) => line(l).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/&/g, "&amp;"));
+    .map((l) => {
+      const x = line(l);
+      return PLAIN.test(x) ? x : x.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/&/g, "&amp;");
+    });
   return `"${esc.join("\\n")}"`;
 }
 
@@ -58,13 +64,30 @@ export function hasLineage<V>(v: Lineage<V>): boolean {
   return v.shadowed.length > 0 || (v.segments?.length ?? 0) > 1 || !!v.winner?.actor;
 }
 
+/** Graph, node and edge defaults of every lineage graph (the same for all: kept out of the body). */
+const DOT_HEAD = [
+  "digraph lineage {",
+  'graph [rankdir=LR, bgcolor="transparent", nodesep=0.2, ranksep=0.35, pad=0.1];',
+  'node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#57606a", fontname="Helvetica", fontsize=10, margin="0.2,0.06"];',
+  'edge [color="#57606a", fontname="Helvetica", fontsize=9, fontcolor="#57606a", arrowsize=0.6];',
+].join("\n");
+
+/** A whole DOT document from a {@link lineageBody}. */
+export function dotOf(body: string): string {
+  return `${DOT_HEAD}\n${body}\n}`;
+}
+
 /** The DOT text of a variable's lineage; `show` turns a (masked) value into its text. */
 export function lineageDot<V>(v: Lineage<V>, show: (x: V) => string): string {
+  return dotOf(lineageBody(v, show));
+}
+
+/**
+ * The statements that differ from one variable's graph to another's: equal bodies draw equal graphs, so
+ * the body is the key under which a page draws a lineage once.
+ */
+export function lineageBody<V>(v: Lineage<V>, show: (x: V) => string): string {
   const out = [
-    "digraph lineage {",
-    'graph [rankdir=LR, bgcolor="transparent", nodesep=0.2, ranksep=0.35, pad=0.1];',
-    'node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#57606a", fontname="Helvetica", fontsize=10, margin="0.2,0.06"];',
-    'edge [color="#57606a", fontname="Helvetica", fontsize=9, fontcolor="#57606a", arrowsize=0.6];',
     `v [label=${dotLabel([v.key, show(v.value)])}, fillcolor="#ddf4ff", color="#0969da", penwidth=2];`,
   ];
   const actors = new Map<string, string>();
