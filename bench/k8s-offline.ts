@@ -183,7 +183,7 @@ export async function bench(): Promise<Figure[]> {
     );
     const rate = (ms: number) => PODS / (ms / 1000);
     const bound =
-      "bounded by: garbage collection (~40%), assembling and masking each container's variables (~35%), the parse with positions (~25%) — node --cpu-prof";
+      "bounded by: garbage collection (~35%), assembling, checking and masking each container's variables (~40%), the parse with positions (~20%; YAML and JSON alike now) — node --cpu-prof";
     return [
       {
         name: "k8s explain offline, JSON List (pods/s)",
