@@ -30,18 +30,23 @@ export const FOLD_ROWS = 20;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /**
- * Text safe inside a GFM table cell and as inline markdown: markdown punctuation backslash-escaped,
+ * Text safe inside a GFM table cell and as inline markdown: markdown punctuation backslash-escaped (an
+ * underscore only where it could open or close emphasis, so keys stay as they are),
  * HTML's `&`, `<`, `>` as entities, line breaks as a visible `\n`, other control characters as `\xNN`.
  */
 export function escapeCell(s: string): string {
-  return s
-    .replace(/[\\`*_[\]~|!#]/g, "\\$&")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/\r\n|\r|\n/g, "\\\\n")
-    .replace(/\t/g, " ")
-    .replace(CONTROL, (c) => `\\\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return (
+    s
+      .replace(/[\\`*[\]~|!#]/g, "\\$&")
+      // An underscore between two letters or digits cannot start or end emphasis (GFM): `DEPLOY_TOKEN` stays.
+      .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, "\\_")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/\r\n|\r|\n/g, "\\\\n")
+      .replace(/\t/g, " ")
+      .replace(CONTROL, (c) => `\\\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
+  );
 }
 
 /** One table row from cells already escaped. */
