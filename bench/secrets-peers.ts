@@ -1,0 +1,268 @@
+/**
+ * Figure (issue 16): secret detection measured against the peers' own test suites — secretlint's rule
+ * snapshots (labelled spans), gitleaks' rule `tps`/`fps` cases and Yelp detect-secrets' plugin test data
+ * (true/false per line) — for envtrace and for each peer that installs here (secretlint, a devDependency,
+ * run in-process with its recommended preset). gitleaks is a Go binary: there is no Go module proxy and no
+ * GitHub download here, so it is not run; its own suite is in the corpus.
+ *
+ * The corpus is not part of this repository (it is built from the peers' repositories, which may not be
+ * committed here): it is read from `../shared/peer-corpus/corpus.jsonl` (`PEER_CORPUS` overrides), built by
+ * `extract.mjs` beside it; its README cites the repositories and commits.
+ *
+ * Counting. A positive with labelled spans (secretlint) counts once per span, detected when a finding
+ * overlaps it; a positive without spans (gitleaks, detect-secrets) is detected when anything is flagged.
+ * A negative is a false positive when a finding is raised. envtrace: recall counts every masked span
+ * (documentation example keys are masked too), false positives count findings (example keys raise none).
+ * Targets: recall ≥ 90% on the union with false positives ≤ 5%, ahead of each peer on the others' suites.
+ * Run: `npx tsx bench/secrets-peers.ts [--families] [--misses FAMILY] [--fps FAMILY]`.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { scanText } from "../src/detect/index.js";
+import { type Figure, printFigures } from "./lib.js";
+
+interface Case {
+  source: "secretlint" | "gitleaks" | "detect-secrets";
+  repo: string;
+  commit: string;
+  path: string;
+  family: string;
+  rule?: string;
+  case?: string;
+  label: boolean;
+  spans?: [number, number][];
+  text: string;
+}
+
+interface Verdict {
+  /** Positives: detected units (spans, or 1 for the whole case) out of `units`. */
+  hits: number;
+  units: number;
+  /** Negatives: a finding was raised. */
+  flagged: boolean;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const CORPUS = process.env.PEER_CORPUS ?? resolve(here, "../../shared/peer-corpus/corpus.jsonl");
+
+const MISSING = `peer corpus not found at ${CORPUS}: build it from the peers' repositories with extract.mjs in /work/shared/peer-corpus (its README cites repositories and commits), or set PEER_CORPUS`;
+
+export function loadCorpus(path = CORPUS): Case[] | null {
+  if (!existsSync(path)) return null;
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Case);
+}
+
+const overlaps = (a: [number, number], s: number, e: number) => s < a[1] && e > a[0];
+
+function judge(c: Case, found: { start: number; end: number; finding: boolean }[]): Verdict {
+  if (!c.label) return { hits: 0, units: 0, flagged: found.some((f) => f.finding) };
+  if (c.spans?.length) {
+    const hits = c.spans.filter((sp) => found.some((f) => overlaps(sp, f.start, f.end))).length;
+    return { hits, units: c.spans.length, flagged: false };
+  }
+  return { hits: found.length ? 1 : 0, units: 1, flagged: false };
+}
+
+function envtrace(c: Case): Verdict {
+  const ms = scanText(c.text);
+  return judge(
+    c,
+    ms.map((m) => ({ start: m.start, end: m.end, finding: !m.example })),
+  );
+}
+
+type Linter = (c: Case) => Promise<Verdict>;
+
+/** secretlint's recommended preset, in-process (`@secretlint/core` lintSource), as its CLI runs it. */
+async function secretlint(): Promise<Linter | null> {
+  try {
+    const { lintSource } = await import("@secretlint/core");
+    const { creator } = await import("@secretlint/secretlint-rule-preset-recommend");
+    const { secretLintProfiler } = await import("@secretlint/profiler");
+    const { performance } = await import("node:perf_hooks");
+    const config = { rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: creator }] };
+    // secretlint's profiler keeps every performance mark and looks marks up by name: over thousands of
+    // sources that is quadratic (minutes after the run). Drain and clear it after each source.
+    const drain = async () => {
+      await new Promise((r) => setImmediate(r));
+      await secretLintProfiler.getEntries();
+      secretLintProfiler.entries.length = 0;
+      secretLintProfiler.measures.length = 0;
+      performance.clearMarks();
+      performance.clearMeasures();
+    };
+    return async (c) => {
+      const name = c.source === "secretlint" ? c.path.split("/").pop()! : "input.txt";
+      const ext = name.includes(".") ? `.${name.split(".").pop()}` : "";
+      const r = await lintSource({
+        source: { content: c.text, filePath: `/corpus/${name}`, ext, contentType: "text" },
+        options: { config: config as never, maskSecrets: true },
+      });
+      await drain();
+      return judge(
+        c,
+        r.messages.map((m) => ({ start: m.range[0], end: m.range[1], finding: true })),
+      );
+    };
+  } catch (e) {
+    console.log(`secretlint not run: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+interface Tally {
+  pos: number;
+  hit: number;
+  neg: number;
+  fp: number;
+}
+const tally = (): Tally => ({ pos: 0, hit: 0, neg: 0, fp: 0 });
+const add = (t: Tally, v: Verdict, label: boolean) => {
+  if (label) {
+    t.pos += v.units;
+    t.hit += v.hits;
+  } else {
+    t.neg++;
+    if (v.flagged) t.fp++;
+  }
+};
+const pct = (n: number, d: number) => (d ? (100 * n) / d : Number.NaN);
+const fmt = (n: number, d: number) => (d ? `${pct(n, d).toFixed(1).padStart(5)}%` : "    —");
+
+export interface PeerResults {
+  cases: Case[];
+  envtrace: Verdict[];
+  secretlint: Verdict[] | null;
+}
+
+export async function measure(cases: Case[]): Promise<PeerResults> {
+  const sl = await secretlint();
+  const env = cases.map(envtrace);
+  // One at a time: thousands of concurrent lintSource calls take minutes; in sequence, about a second.
+  let slv: Verdict[] | null = null;
+  if (sl) {
+    slv = [];
+    for (const c of cases) slv.push(await sl(c));
+  }
+  return { cases, envtrace: env, secretlint: slv };
+}
+
+function table(res: PeerResults, key: (c: Case) => string, title: string): void {
+  const rows = new Map<string, { e: Tally; s: Tally }>();
+  res.cases.forEach((c, i) => {
+    const k = key(c);
+    let r = rows.get(k);
+    if (!r) rows.set(k, (r = { e: tally(), s: tally() }));
+    add(r.e, res.envtrace[i]!, c.label);
+    if (res.secretlint) add(r.s, res.secretlint[i]!, c.label);
+  });
+  console.log(`\n${title.padEnd(30)}  pos   neg | envtrace recall   FP | secretlint recall   FP`);
+  for (const [k, { e, s }] of [...rows].sort((a, b) => a[0].localeCompare(b[0])))
+    console.log(
+      `${k.padEnd(30)} ${String(e.pos).padStart(4)} ${String(e.neg).padStart(5)} |        ${fmt(e.hit, e.pos)} ${fmt(e.fp, e.neg)} |          ${res.secretlint ? `${fmt(s.hit, s.pos)} ${fmt(s.fp, s.neg)}` : "  not run"}`,
+    );
+}
+
+function totals(res: PeerResults, pick: (c: Case) => boolean) {
+  const e = tally();
+  const s = tally();
+  res.cases.forEach((c, i) => {
+    if (!pick(c)) return;
+    add(e, res.envtrace[i]!, c.label);
+    if (res.secretlint) add(s, res.secretlint[i]!, c.label);
+  });
+  return { e, s };
+}
+
+export async function bench(measured?: PeerResults): Promise<Figure[]> {
+  const cases = measured?.cases ?? loadCorpus();
+  if (!cases) {
+    console.log(MISSING);
+    return [];
+  }
+  const rss0 = process.memoryUsage().rss;
+  const res = measured ?? (await measure(cases));
+  const rssMB = Math.max(process.memoryUsage().rss, rss0) / 2 ** 20;
+  const union = totals(res, () => true);
+  const others = totals(res, (c) => c.source !== "secretlint");
+  const slRun = res.secretlint !== null;
+  const figs: Figure[] = [
+    {
+      name: "peer suites: envtrace recall (union)",
+      value: pct(union.e.hit, union.e.pos),
+      unit: "%",
+      anchor: "secretlint recall, same corpus",
+      anchorValue: slRun ? pct(union.s.hit, union.s.pos) : 0,
+      target: "≥ 90%",
+      pass: pct(union.e.hit, union.e.pos) >= 90,
+      rssMB,
+    },
+    {
+      name: "peer suites: envtrace false-positive rate (union)",
+      value: pct(union.e.fp, union.e.neg),
+      unit: "%",
+      anchor: "secretlint FP rate, same corpus",
+      anchorValue: slRun ? pct(union.s.fp, union.s.neg) : 0,
+      target: "≤ 5%",
+      pass: pct(union.e.fp, union.e.neg) <= 5,
+      rssMB,
+    },
+    {
+      name: "peer suites: envtrace recall (gitleaks + detect-secrets)",
+      value: pct(others.e.hit, others.e.pos),
+      unit: "%",
+      anchor: "secretlint recall on the others' suites",
+      anchorValue: slRun ? pct(others.s.hit, others.s.pos) : 0,
+      target: "ahead of secretlint",
+      pass: !slRun || pct(others.e.hit, others.e.pos) > pct(others.s.hit, others.s.pos),
+      rssMB,
+      note: "gitleaks itself is not run here (a Go binary: no module proxy, no GitHub download)",
+    },
+  ];
+  return figs;
+}
+
+function report(res: PeerResults): void {
+  table(res, (c) => c.source, "source suite");
+  table(res, (c) => c.family, "family (all suites)");
+  const u = totals(res, () => true);
+  const o = totals(res, (c) => c.source !== "secretlint");
+  console.log(
+    `\nunion: envtrace recall ${fmt(u.e.hit, u.e.pos)} FP ${fmt(u.e.fp, u.e.neg)} | secretlint recall ${fmt(u.s.hit, u.s.pos)} FP ${fmt(u.s.fp, u.s.neg)}`,
+  );
+  console.log(
+    `others' suites (gitleaks + detect-secrets): envtrace recall ${fmt(o.e.hit, o.e.pos)} FP ${fmt(o.e.fp, o.e.neg)} | secretlint recall ${fmt(o.s.hit, o.s.pos)} FP ${fmt(o.s.fp, o.s.neg)}`,
+  );
+  console.log(
+    "gitleaks: not run (Go binary; no Go module proxy or GitHub download here) — its suite is in the corpus.",
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const cases = loadCorpus();
+  if (!cases) console.log(MISSING);
+  else {
+    const res = await measure(cases);
+    const argv = process.argv.slice(2);
+    const misses = argv.indexOf("--misses");
+    const fps = argv.indexOf("--fps");
+    if (misses >= 0 || fps >= 0) {
+      // Debug listing for tuning: local only, the corpus text stays outside the repository.
+      const fam = argv[(misses >= 0 ? misses : fps) + 1];
+      res.cases.forEach((c, i) => {
+        const v = res.envtrace[i]!;
+        const bad = misses >= 0 ? c.label && v.hits < v.units : !c.label && v.flagged;
+        if (bad && (!fam || c.family === fam || fam === "all"))
+          console.log(`${c.source} ${c.family} ${c.rule ?? ""} ${JSON.stringify(c.text.slice(0, 300))}`);
+      });
+    } else {
+      report(res);
+      console.log("");
+      printFigures(await bench(res));
+    }
+  }
+}
