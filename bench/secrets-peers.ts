@@ -90,8 +90,9 @@ async function secretlint(): Promise<Linter | null> {
     const drain = async () => {
       await new Promise((r) => setImmediate(r));
       await secretLintProfiler.getEntries();
-      secretLintProfiler.entries.length = 0;
-      secretLintProfiler.measures.length = 0;
+      const kept = secretLintProfiler as unknown as { entries: unknown[]; measures: unknown[] };
+      kept.entries.length = 0;
+      kept.measures.length = 0;
       performance.clearMarks();
       performance.clearMeasures();
     };
