@@ -1,7 +1,8 @@
 /**
  * The page's only style sheet and script, inlined and allowed by their SHA-256 hashes in the page's
  * Content-Security-Policy (no `unsafe-inline`, no network: `default-src 'none'`). The script is small
- * vanilla JS: filter the variables table as one types, sort any table by a header click.
+ * vanilla JS: filter the variables table as one types, sort any table by a header click (keys read once
+ * per sort; the variables table has a fixed layout so that 20,000 rows lay out once, not per change).
  */
 import { createHash } from "node:crypto";
 
@@ -21,10 +22,12 @@ th[aria-sort=ascending] button::after{content:" ↑"}th[aria-sort=descending] bu
 .sev{font-weight:600;text-transform:uppercase;font-size:11px}.sev-critical{color:var(--crit)}.sev-high{color:var(--high)}.sev-medium{color:var(--med)}.sev-low{color:var(--low)}.sev-info{color:var(--info)}
 .masked{color:var(--med)}
 input[type=search]{font:inherit;padding:.3rem .5rem;width:min(32rem,100%);border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
-figure{margin:1rem 0;padding:.5rem;border:1px solid var(--line);border-radius:6px}figcaption{font-weight:600;margin-bottom:.3rem}
+figure{margin:1rem 0;padding:.5rem;border:1px solid var(--line);border-radius:6px;content-visibility:auto;contain-intrinsic-size:auto 240px}figcaption{font-weight:600;margin-bottom:.3rem}
 figure svg{max-width:100%;height:auto;background:#fff;border-radius:4px}
 ul.lineage{margin:.3rem 0 0;padding-left:1.2rem;font-size:13px}
 details.rule{margin:.4rem 0}details.rule summary{cursor:pointer;font-weight:600}pre.help{white-space:pre-wrap;background:var(--head);padding:.5rem;border-radius:6px;font-size:12.5px}
+#vars{table-layout:fixed}#vars th:nth-child(1){width:11%}#vars th:nth-child(2){width:13%}#vars th:nth-child(3){width:22%}#vars th:nth-child(4){width:8%}#vars th:nth-child(5){width:15%}#vars th:nth-child(6){width:11%}#vars th:nth-child(7){width:8%}#vars th:nth-child(8){width:6%}#vars th:nth-child(9){width:6%}
+#vars td{overflow-wrap:anywhere}#vars td.v{min-width:0;max-width:none}
 [hidden]{display:none!important}
 `.trim();
 
@@ -38,14 +41,14 @@ const i=th.cellIndex;const dir=th.getAttribute("aria-sort")==="ascending"?-1:1;
 for(const h of t.tHead.rows[0].cells)h.removeAttribute("aria-sort");
 th.setAttribute("aria-sort",dir===1?"ascending":"descending");
 const val=(r)=>{const c=r.cells[i];return c?(c.dataset.v??c.textContent):""};
-const rows=Array.from(body.rows).sort((a,b)=>dir*col.compare(val(a),val(b)));
-body.append(...rows);});}
+const keyed=Array.from(body.rows,(r)=>[val(r),r]).sort((a,b)=>dir*col.compare(a[0],b[0]));
+const frag=document.createDocumentFragment();for(const k of keyed)frag.appendChild(k[1]);body.appendChild(frag);});}
 const q=document.getElementById("q");const t=document.getElementById("vars");
 if(q&&t){const rows=Array.from(t.tBodies[0].rows);const text=rows.map((r)=>r.textContent.toLowerCase());
 const figs=Array.from(document.querySelectorAll("figure[data-keys]"));const keys=figs.map((f)=>f.dataset.keys.toLowerCase());
 const shown=document.getElementById("shown");
 q.addEventListener("input",()=>{const v=q.value.trim().toLowerCase();let n=0;
-rows.forEach((r,i)=>{const hit=!v||text[i].includes(v);r.hidden=!hit;if(hit)n++;});
+rows.forEach((r,i)=>{const hit=!v||text[i].includes(v);if(r.hidden===hit)r.hidden=!hit;if(hit)n++;});
 figs.forEach((f,i)=>{f.hidden=!!v&&!keys[i].includes(v);});
 if(shown)shown.textContent=String(n);});}
 })();
