@@ -3,8 +3,12 @@
  * dotenv-flow and Node's own `--env-file` / `process.loadEnvFile` read, parsed with dotenv's grammar and
  * line numbers. Files are read, never executed (dotenvx's `$(cmd)` is reported as computed, not run).
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+/** Builtins through process.getBuiltinModule: an ESM `import` of node:fs/node:path costs start-up (~2 ms). */
+const fs = () => process.getBuiltinModule("node:fs");
+const path = () => process.getBuiltinModule("node:path");
+const resolve = (...p: string[]) => path().resolve(...p);
+const isAbsolute = (p: string) => path().isAbsolute(p);
+
 import type { Source } from "./types.js";
 
 /** dotenv's line grammar (dotenv ≥ 16, `lib/main.js` LINE): the same regex, so keys and values match. */
@@ -93,7 +97,7 @@ export function dotenvLikeFiles(dirs: readonly string[]): string[] {
   for (const d of dirs) {
     let names: string[];
     try {
-      names = readdirSync(d);
+      names = fs().readdirSync(d);
     } catch {
       continue;
     }
@@ -130,7 +134,7 @@ export class DotenvFiles {
   private read(file: string): DotenvAssignment[] | null {
     if (!this.parsed.has(file)) {
       try {
-        this.parsed.set(file, parseDotenv(readFileSync(file, "utf8")));
+        this.parsed.set(file, parseDotenv(fs().readFileSync(file, "utf8")));
       } catch {
         this.parsed.set(file, null);
       }

@@ -4,8 +4,6 @@
  * a snapshot (keyed digests, never values) and installs the guard; the host attribution engine (shell,
  * systemd, containers, Kubernetes …) and the secret rules are imported on the first query only.
  */
-import { readFileSync } from "node:fs";
-import { basename, dirname } from "node:path";
 import { DotenvFiles, dotenvCandidates, dotenvLikeFiles, loadedLoaders } from "./dotenv.js";
 import { readExecEnviron } from "./environ.js";
 import { EnvGuard } from "./guard.js";
@@ -22,6 +20,10 @@ import type {
   SnapshotVariable,
   Source,
 } from "./types.js";
+
+/** Builtins through process.getBuiltinModule: an ESM `import` of node:fs/node:path costs start-up (~2 ms). */
+const fs = () => process.getBuiltinModule("node:fs");
+const path = () => process.getBuiltinModule("node:path");
 
 type Env = Record<string, string | undefined>;
 
@@ -58,7 +60,7 @@ export class Runtime {
   private readonly changeLog = new Map<string, EnvChange[]>();
   private host: Promise<Map<string, Source>> | undefined;
   private readonly recheckMs: number;
-  private lastFullCheck = performance.now();
+  private lastFullCheck = Date.now();
   private seenVersion = 0;
   private driftNow = false;
   private servedGeneration = 0;
@@ -142,16 +144,17 @@ export class Runtime {
 
     this.guard = new EnvGuard(real, (c) => this.recordChange(c));
     this.guard.install(this.guardMode);
-    this.emit("runtime-init", {
-      snapshot: this.snapshot().id,
-      guard: this.guardMode,
-      variables: this.variableCount,
-      preInit: pre.length,
-    });
+    if (this.sink)
+      this.emit("runtime-init", {
+        snapshot: this.snapshot().id,
+        guard: this.guardMode,
+        variables: this.variableCount,
+        preInit: pre.length,
+      });
   }
 
   private actor(): Source["actor"] {
-    return { pid: this.pid, comm: basename(process.argv0 || "node"), exe: process.execPath };
+    return { pid: this.pid, comm: path().basename(process.argv0 || "node"), exe: process.execPath };
   }
 
   private emit(type: RuntimeAuditEvent["type"], payload: Record<string, unknown>): void {
@@ -175,6 +178,7 @@ export class Runtime {
     if (v === undefined) this.observed.delete(c.key);
     else this.observed.set(c.key, v);
     this.generation++;
+    if (!this.sink) return;
     const payload: Record<string, unknown> = { key: c.key, via: c.via, snapshot: this.snapshot().id };
     if (c.site) payload.site = { file: c.site.file, line: c.site.line };
     if (c.loader) payload.loader = c.loader;
@@ -307,7 +311,7 @@ export class Runtime {
         );
         // A loader called with its own path: look at dotenv-named files where the program runs and calls.
         if (!s && c.loader) {
-          const dirs = [this.cwd, ...(c.site ? [dirname(c.site.file)] : [])];
+          const dirs = [this.cwd, ...(c.site ? [path().dirname(c.site.file)] : [])];
           const files = dotenvLikeFiles(dirs).map((file) => ({ file, reader: c.loader ?? "dotenv" }));
           s = new DotenvFiles(files).attribute(key, value, c.loader, c.at, true);
         }
@@ -399,7 +403,7 @@ export class Runtime {
     const report = this.opts.report ?? process.env.ENVTRACE_REPORT;
     if (report) {
       try {
-        return sourcesFromReport(JSON.parse(readFileSync(report, "utf8")), this.pid);
+        return sourcesFromReport(JSON.parse(fs().readFileSync(report, "utf8")), this.pid);
       } catch (e) {
         this.notes.push(
           `the report ${report} could not be read (${(e as Error).message}); using the host engine`,
@@ -429,7 +433,7 @@ export class Runtime {
    * When nothing was written since the last call this is a few property reads and one clock read.
    */
   requestState(): { snapshotId: string; drift: boolean; firstAfterChange: boolean } {
-    const now = performance.now();
+    const now = Date.now();
     if (this.guard.version !== this.seenVersion || now - this.lastFullCheck >= this.recheckMs) {
       this.seenVersion = this.guard.version;
       this.lastFullCheck = now;

@@ -3,14 +3,15 @@
  * file (appended synchronously, so an event is on disk before the write that caused it returns) or to
  * stderr. Events carry no values (see `RuntimeAuditEvent`).
  */
-import { appendFileSync } from "node:fs";
+const fs = () => process.getBuiltinModule("node:fs");
+
 import type { AuditSink, RuntimeAuditEvent } from "./types.js";
 
 export function jsonlFileSink(path: string): AuditSink {
   return {
     emit(e: RuntimeAuditEvent) {
       try {
-        appendFileSync(path, `${JSON.stringify(e)}\n`, { mode: 0o600 });
+        fs().appendFileSync(path, `${JSON.stringify(e)}\n`, { mode: 0o600 });
       } catch {}
     },
   };
