@@ -95,6 +95,8 @@ export interface LoadResult {
 interface WalkState {
   file: string;
   lines: LineCounter;
+  /** Lines before the text the library parsed (one document of a larger stream). */
+  lineOffset: number;
   positions: Positions;
   aliases: number;
   truncated: boolean;
@@ -103,7 +105,7 @@ interface WalkState {
 
 function lineOf(st: WalkState, node: { range?: unknown } | null | undefined): number {
   const r = node?.range;
-  if (Array.isArray(r) && typeof r[0] === "number") return st.lines.linePos(r[0]).line;
+  if (Array.isArray(r) && typeof r[0] === "number") return st.lines.linePos(r[0]).line + st.lineOffset;
   return 0;
 }
 
@@ -200,45 +202,117 @@ function collect(
   out.push(obj);
 }
 
-export interface LoadOptions {
-  /**
-   * Try the block-YAML fast path (yaml-block.ts) before the `yaml` library (default true; tests compare
-   * the two).
-   */
-  yamlFastPath?: boolean;
-}
-
 /**
- * The fast path for block YAML: false (and nothing recorded) when the input uses anything outside the
- * subset that yaml-block.ts reads, so that the `yaml` library parses it instead.
+ * YAML through the `yaml` library (everything the fast path leaves): `text` is the whole input or one
+ * document of it, `lineOffset` the lines before it, so that positions and issues name the input's lines.
  */
-function loadBlockYaml(
+function loadWithLibrary(
   text: string,
   file: string,
   positions: Positions,
   objects: K8sObject[],
   issues: CollectionIssue[],
-): boolean {
+  lineOffset: number,
+): void {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
+  // An empty stream yields an EmptyStream object (not an array): nothing to load.
+  if (!Array.isArray(docs)) return;
+  for (const doc of docs) {
+    const where0 = doc.contents ? lines.linePos(doc.contents.range?.[0] ?? 0).line : 1;
+    const where = `${file}:${(where0 || 1) + lineOffset}`;
+    // Go's YAML decoder (kubectl) accepts unknown escapes such as `\'` in double quotes; so do we, with an issue.
+    const soft = doc.errors.filter((e) => SOFT_ERRORS.has(e.code));
+    for (const e of soft) {
+      const line = e.linePos?.[0]?.line && e.linePos[0].line + lineOffset;
+      issues.push({
+        subject: line ? `${file}:${line}` : where,
+        code: "PARSE",
+        detail: `YAML ${e.code}: kept as written, as kubectl would`,
+      });
+    }
+    const hard = doc.errors.filter((e) => !SOFT_ERRORS.has(e.code));
+    if (hard.length > 0) {
+      const e = hard[0]!;
+      const line = e.linePos?.[0]?.line && e.linePos[0].line + lineOffset;
+      issues.push({
+        subject: line ? `${file}:${line}` : where,
+        code: "PARSE",
+        detail: `YAML/JSON syntax error (${e.code}); document skipped`,
+      });
+      continue;
+    }
+    const st: WalkState = { file, lines, lineOffset, positions, aliases: 0, truncated: false, doc };
+    const value = toJson(doc.contents, st, 0, new Set());
+    if (st.truncated) {
+      issues.push({
+        subject: where,
+        code: "TOO_LARGE",
+        detail: `document nests deeper than ${MAX_DEPTH} levels or expands more than ${MAX_ALIASES} aliases; cut there`,
+      });
+    }
+    collect(value, file, positions, objects, issues, where);
+  }
+}
+
+export interface LoadOptions {
+  /**
+   * Read each YAML document through the block-YAML fast path when it can (default true; false: the `yaml`
+   * library only — tests compare the two).
+   */
+  yamlFastPath?: boolean;
+}
+
+/**
+ * YAML, document by document: each through the block-YAML fast path (yaml-block.ts), or, when it uses
+ * anything outside that subset, through the `yaml` library — so that one folded scalar in a 500-document
+ * `helm template` output costs one document's speed, not all of them. Documents start at `---` lines
+ * (column 0; YAML forbids them inside a document's scalars); inputs with directives go to the library whole.
+ */
+function loadYaml(
+  text: string,
+  file: string,
+  positions: Positions,
+  objects: K8sObject[],
+  issues: CollectionIssue[],
+): void {
+  if (/^%/m.test(text)) {
+    loadWithLibrary(text, file, positions, objects, issues, 0);
+    return;
+  }
+  const starts = [0];
+  for (let i = text.indexOf("\n---"); i >= 0; i = text.indexOf("\n---", i + 1)) {
+    const c = text.charCodeAt(i + 4);
+    if (Number.isNaN(c) || c === 10 || c === 13 || c === 32 || c === 9) starts.push(i + 1);
+  }
+  starts.push(text.length);
+  const id = positions.fileId(file);
   const found: object[] = [];
   const at: number[] = [];
-  let docs: BlockDocument[];
-  try {
-    docs = parseBlockYaml(
-      text,
-      (o, line) => {
-        found.push(o);
-        at.push(line);
-      },
-      MAX_DEPTH,
-    );
-  } catch (err) {
-    if (err instanceof Unsupported) return false;
-    throw err;
+  const onContainer = (o: object, line: number) => {
+    found.push(o);
+    at.push(line);
+  };
+  let lineOffset = 0;
+  for (let k = 0; k + 1 < starts.length; k++) {
+    const seg = text.slice(starts[k], starts[k + 1]);
+    found.length = 0;
+    at.length = 0;
+    let docs: BlockDocument[] | undefined;
+    try {
+      docs = parseBlockYaml(seg, onContainer, MAX_DEPTH);
+    } catch (err) {
+      if (!(err instanceof Unsupported)) throw err;
+    }
+    if (docs) {
+      for (let i = 0; i < found.length; i++) positions.setLine(found[i]!, id, at[i]! + lineOffset);
+      for (const d of docs)
+        collect(d.value, file, positions, objects, issues, `${file}:${(d.line || 1) + lineOffset}`);
+    } else {
+      loadWithLibrary(seg, file, positions, objects, issues, lineOffset);
+    }
+    for (let i = seg.indexOf("\n"); i >= 0; i = seg.indexOf("\n", i + 1)) lineOffset++;
   }
-  const id = positions.fileId(file);
-  for (let i = 0; i < found.length; i++) positions.setLine(found[i]!, id, at[i]!);
-  for (const d of docs) collect(d.value, file, positions, objects, issues, `${file}:${d.line || 1}`);
-  return true;
 }
 
 /**
@@ -291,48 +365,8 @@ export function loadManifest(
       });
       return { objects, issues };
     }
-    if (opts.yamlFastPath !== false && loadBlockYaml(text, file, positions, objects, issues)) {
-      return { objects, issues };
-    }
-    const lines = new LineCounter();
-    const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
-    // An empty stream yields an EmptyStream object (not an array): nothing to load.
-    if (!Array.isArray(docs)) return { objects, issues };
-    for (const doc of docs) {
-      const where0 = doc.contents ? lines.linePos(doc.contents.range?.[0] ?? 0).line : 1;
-      const where = `${file}:${where0 || 1}`;
-      // Go's YAML decoder (kubectl) accepts unknown escapes such as `\'` in double quotes; so do we, with an issue.
-      const soft = doc.errors.filter((e) => SOFT_ERRORS.has(e.code));
-      for (const e of soft) {
-        const line = e.linePos?.[0]?.line;
-        issues.push({
-          subject: line ? `${file}:${line}` : where,
-          code: "PARSE",
-          detail: `YAML ${e.code}: kept as written, as kubectl would`,
-        });
-      }
-      const hard = doc.errors.filter((e) => !SOFT_ERRORS.has(e.code));
-      if (hard.length > 0) {
-        const e = hard[0]!;
-        const line = e.linePos?.[0]?.line;
-        issues.push({
-          subject: line ? `${file}:${line}` : where,
-          code: "PARSE",
-          detail: `YAML/JSON syntax error (${e.code}); document skipped`,
-        });
-        continue;
-      }
-      const st: WalkState = { file, lines, positions, aliases: 0, truncated: false, doc };
-      const value = toJson(doc.contents, st, 0, new Set());
-      if (st.truncated) {
-        issues.push({
-          subject: where,
-          code: "TOO_LARGE",
-          detail: `document nests deeper than ${MAX_DEPTH} levels or expands more than ${MAX_ALIASES} aliases; cut there`,
-        });
-      }
-      collect(value, file, positions, objects, issues, where);
-    }
+    if (opts.yamlFastPath === false) loadWithLibrary(text, file, positions, objects, issues, 0);
+    else loadYaml(text, file, positions, objects, issues);
   } catch (err) {
     issues.push({
       subject: file,

@@ -150,7 +150,12 @@ data:
   "1": one
   key with spaces: v
 `;
-    expect(usesFastPath(text)).toBe(false); // ">-" (folded) is left to the library
+    expect(usesFastPath(text)).toBe(false); // ">-" (folded) is left to the library…
+    // …for that document only: the stream reads the same either way.
+    const mixed = both(text);
+    expect(mixed.fast.objects.map((o) => o.raw)).toEqual(mixed.lib.objects.map((o) => o.raw));
+    expect(mixed.fast.pos).toEqual(mixed.lib.pos);
+    expect(mixed.fast.issues).toEqual(mixed.lib.issues);
     const folded = text.replace("    - >-\n      folded\n", "");
     expect(usesFastPath(folded)).toBe(true);
     const r = both(folded);
@@ -162,6 +167,24 @@ data:
     expect(c.args[0]).toBe("line one\n  indented\n# not a comment\n");
     expect(c.env[1].value).toBe("plain continued\nparagraph");
     expect(c.command).toEqual(["sh", "-c", "echo it's"]);
+  });
+
+  it("mixes fast and library documents in one stream with the input's lines and issues", () => {
+    const docs = [
+      "kind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: |\n    one\n",
+      "kind: ConfigMap\nmetadata: {name: b}\ndata:\n  y: >-\n    folded\n    text\n  z: &anc v\n  w: *anc\n",
+      'kind: Pod\nmetadata:\n  name: c\nspec:\n  containers:\n  - name: c\n    env:\n    - name: A\n      value: "x\\qy"\n',
+      "kind: Pod\nmetadata: [\n",
+      "# only a comment\n",
+      "kind: ConfigMap\nmetadata:\n  name: d\n",
+    ];
+    const text = `# head\n${docs.join("---\n")}`;
+    const r = both(text);
+    expect(r.fast.objects.map((o) => o.raw)).toEqual(r.lib.objects.map((o) => o.raw));
+    expect(r.fast.objects.map((o) => o.pos)).toEqual(r.lib.objects.map((o) => o.pos));
+    expect(r.fast.pos).toEqual(r.lib.pos);
+    expect(r.fast.issues).toEqual(r.lib.issues);
+    expect(r.fast.issues.map((i) => i.code)).toEqual(["PARSE", "PARSE"]);
   });
 
   it("leaves anchors, tags, folded and multi-line quoted scalars, tabs, CRLF and bad YAML to the library", () => {
