@@ -19,6 +19,7 @@ import {
   type Lineage,
   type Report,
   SEVERITY_RANK,
+  type Subject,
 } from "../model/index.js";
 import { CSP, CSS, SCRIPT } from "./html/assets.js";
 import { actorText, dotOf, drawSvg, hasLineage, lineageBody, sourceLines } from "./html/graph.js";
@@ -209,6 +210,7 @@ async function variablesSection(r: Report, show: (x: DisplayValue) => string): P
   }
   const labels = ["Subject", "Key", "Value", "Source", "Where", "Actor", "Confidence", "Shadowed", "Lineage"];
   return [
+    subjects.length > 1 ? overview(subjects) : "",
     `<section id="variables"><h2>Variables (${count})</h2>`,
     `<p><label for="q">Search </label><input id="q" type="search" placeholder="key, value, source, file…" autocomplete="off"> <span class="muted"><span id="shown">${count + subjects.reduce((n, s) => n + (s.missing?.length ?? 0), 0)}</span> shown</span></p>`,
     `<table id="vars" class="sortable">${th(labels)}<tbody>\n${rows.join("\n")}\n</tbody></table>`,
@@ -218,6 +220,30 @@ async function variablesSection(r: Report, show: (x: DisplayValue) => string): P
       ? `<p class="note">${drawn.size} of ${graphs.size} graphs drawn (at most ${MAX_GRAPHS} per page); the others are listed.</p>`
       : "",
     figures.join("\n"),
+    "</section>",
+  ].join("\n");
+}
+
+/** Many subjects (a scan): one row each, as the text report's scan table. */
+function overview(subjects: readonly Subject[]): string {
+  const rows = subjects.map((s) => {
+    const sum = summarize([s]);
+    return [
+      s.name,
+      String(sum.variables),
+      String(sum.secrets),
+      String(s.findings.length),
+      String(sum.unknown),
+      String(s.issues.length),
+      Object.entries(sum.byKind)
+        .slice(0, 3)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", "),
+    ];
+  });
+  return [
+    `<section id="overview"><h2>Overview (${subjects.length} subjects)</h2>`,
+    table(["Subject", "Variables", "Secrets", "Findings", "Unattributed", "Not read", "Top sources"], rows),
     "</section>",
   ].join("\n");
 }

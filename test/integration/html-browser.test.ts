@@ -23,6 +23,7 @@ const TOKEN = `ghp_${"Q7w8E9r0T1".repeat(3)}Zx12Cv`;
 const PASSWORD = `pw-${"Hn4Jk8Lm2".repeat(2)}!`;
 
 let pid: number;
+let twins: number[];
 let context: BrowserContext;
 let profile: string;
 
@@ -48,6 +49,20 @@ beforeAll(async () => {
     },
   });
   pid = await waitForDescendant(child.pid!, "sleep");
+  // Two sleeps of one shell: every variable has the same lineage in both.
+  const pair = startProcess("sh", ["-c", "TWIN=1; export TWIN; sleep 301 & sleep 302 & wait"], {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", GITHUB_TOKEN: TOKEN },
+  });
+  await waitForDescendant(pair.pid!, "sleep");
+  for (let i = 0; i < 100; i++) {
+    twins = readFileSync(`/proc/${pair.pid}/task/${pair.pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+    if (twins.length === 2) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
   profile = mkdtempSync(join(tmpdir(), "envtrace-chromium-"));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -167,6 +182,38 @@ describe("the HTML report in chromium", () => {
     expect(fetched).toMatch(/^refused/);
     expect(refused).toEqual([]);
     expect(errors.join("\n")).toMatch(/Content Security Policy/);
+    await page.close();
+  });
+
+  it("a scan page: one row per process, a lineage shared by two processes drawn once and listing both", async () => {
+    const file = join(OUT, "scan.html");
+    const r = await runCli([
+      "scan",
+      ...twins.flatMap((p) => ["--pid", String(p)]),
+      "--format",
+      "html",
+      "--output",
+      file,
+    ]);
+    expect(r.code).toBe(0);
+    const html = readFileSync(file, "utf8");
+    expect(html).not.toContain(TOKEN);
+    const { page, url, requests, refused, errors } = await open(file);
+    expect(await page.$$eval("#overview tbody tr", (x) => x.length)).toBe(2);
+    const twin = page.locator("#vars tbody tr", { hasText: "TWIN" });
+    expect(await twin.count()).toBe(2);
+    const hrefs = await twin.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    expect(hrefs[0]).toBe(hrefs[1]);
+    const caption = await page.locator(`${hrefs[0]} figcaption`).textContent();
+    for (const p of twins) expect(caption).toContain(`(pid ${p})`);
+    expect(await page.$$eval(`${hrefs[0]} svg`, (x) => x.length)).toBe(1);
+    // Sorting the overview by a numeric column keeps every row.
+    await page.click("#overview thead th:nth-child(2) button");
+    expect(await page.$$eval("#overview tbody tr", (x) => x.length)).toBe(2);
+    await page.screenshot({ path: join(OUT, "scan.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(refused).toEqual([]);
+    expect(requests).toEqual([url]);
     await page.close();
   });
 });
