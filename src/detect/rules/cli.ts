@@ -68,6 +68,9 @@ export const cli = defineProvider({
         /(?<![A-Za-z0-9_-])curl(?![A-Za-z0-9_-])[^\r\n;|&]{0,1024}?[ \t](?:-u[ \t]{0,4}|--user(?:[ \t]{1,4}|=))["']?(([^ \t\r\n:"'@]{0,256}):([^ \t\r\n"']{1,256}))/,
       secretGroup: 3,
       fullGroup: 1,
+      // Not a password: a shell expansion (`$2`, `${PASS}`, `$(cat f)`), a placeholder in brackets
+      // (`<password>`, `[PASSWORD]`) or a short run of one letter (`yyy`).
+      allow: [/^\$/, /^[[<{]/, /[\]>}]$/, /^(.)\1{1,7}$/],
       tags: ["cli", "http"],
       severity: "high",
       docs: "https://curl.se/docs/manpage.html#-u",
@@ -76,7 +79,15 @@ export const cli = defineProvider({
           `curl -u admin:${fake([ALNUM, 14])} https://api.example.org`,
           `curl -sS --user "ci:${fake([ALNUM, 20])}" https://repo.example.org/upload`,
         ],
-        noMatch: ["curl -u admin https://api.example.org", "curl -s https://example.org"],
+        noMatch: [
+          "curl -u admin https://api.example.org",
+          "curl -s https://example.org",
+          'curl -sL --user "$1:$2" https://repo.example.org',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} reference is the point of the example
+          'curl -u "${CI_USER}:${CI_PASSWORD}" https://repo.example.org',
+          "curl -u <user:password> https://api.example.org",
+          "curl --user admin:[PASSWORD] http://db.example.org:7474/",
+        ],
       },
     },
     {

@@ -15,8 +15,11 @@ export const generic = defineProvider({
       id: "secret-assignment",
       description: "Value assigned to a credential-bearing name",
       keywords: nameKeywords,
+      // Operators, longest first so `:=` is not read as `:` + a value `=…`: shell/INI/YAML `=`, `:`; Go `:=`
+      // (and `var name string = …`); Make `:=`, `::=`, `:::=`, `?=`, `+=`; PHP `.=`, `=>`; Ruby/Logstash `=>`;
+      // a call's `("NAME", "value")` (Java `System.setProperty`) when the value is quoted.
       regex:
-        /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?[ \t]{0,8}(?:=|:|=>|:=)[ \t]{0,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"|'([^'\r\n]{1,4096})'|([^ \t\r\n"'`;,&][^ \t\r\n"'`&]{0,4095}))/,
+        /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?(?:[ \t]{1,4}(?:string|String|str|const))?[ \t]{0,8}(?::::=|::=|:=|=>|\?=|\.=|\+=|=|:|,[ \t]{0,8}(?="))[ \t]{0,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"|'([^'\r\n]{1,4096})'|([^ \t\r\n"'`;,&][^ \t\r\n"'`&]{0,4095}))/,
       secretGroup: [2, 3, 4],
       nameGroup: 1,
       extendWhile: /[^ \t\r\n"'`]/,
@@ -30,6 +33,12 @@ export const generic = defineProvider({
           `  client_secret: ${fake([ALNUM, 32])}`,
           `{"password": "${fake([ALNUM, 10])} ${fake([ALNUM, 6])}"}`,
           `jdbc:mysql://db/app?user=app&password=${fake([ALNUM, 14])}`,
+          `deployToken := "${fake([ALNUM, 32])}"`,
+          `var deployToken string = "${fake([ALNUM, 32])}"`,
+          `DEPLOY_TOKEN ?= "${fake([ALNUM, 32])}"`,
+          `$deployToken .= "${fake([ALNUM, 32])}"`,
+          `  "deployToken" => "${fake([ALNUM, 32])}"`,
+          `System.setProperty("DEPLOY_TOKEN", "${fake([ALNUM, 32])}")`,
         ],
         noMatch: [
           "PASSWORD_MIN_LENGTH=12",
