@@ -157,7 +157,10 @@ function table(res: PeerResults, key: (c: Case) => string, title: string): void 
   res.cases.forEach((c, i) => {
     const k = key(c);
     let r = rows.get(k);
-    if (!r) rows.set(k, (r = { e: tally(), s: tally() }));
+    if (!r) {
+      r = { e: tally(), s: tally() };
+      rows.set(k, r);
+    }
     add(r.e, res.envtrace[i]!, c.label);
     if (res.secretlint) add(r.s, res.secretlint[i]!, c.label);
   });
