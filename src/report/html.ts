@@ -23,6 +23,7 @@ import {
 } from "../model/index.js";
 import { CSP, CSS, SCRIPT } from "./html/assets.js";
 import { actorText, dotOf, drawSvg, hasLineage, lineageBody, sourceLines } from "./html/graph.js";
+import { auditLine } from "./markdown.js";
 import type { Reporter } from "./reporter.js";
 import { summarize } from "./summary.js";
 import { sourceLabel, sourceWhere } from "./text/go.js";
@@ -288,6 +289,11 @@ function otherSections(r: Report, show: (x: DisplayValue) => string): string {
           : "<p>No drift.</p>",
       );
     }
+    if (s.kind === "audit-log") parts.push(`<p>${esc(auditLine(s))}</p>`);
+    if (s.kind === "module-cache")
+      parts.push(
+        `<p>${esc(`${s.details.moduleVersions ?? 0} module version(s), ${s.details.zips ?? 0} zip(s) hashed, ${s.findings.length} mismatch(es)`)}</p>`,
+      );
     for (const n of s.notes ?? []) parts.push(`<p class="note">${esc(n)}</p>`);
     if (s.issues.length) parts.push(issueList(s.issues));
     if (parts.length) out.push(`<h3>${esc(s.name)}</h3>`, ...parts);

@@ -209,6 +209,7 @@ function subjectBody(s: Subject, reveal: boolean): string[] {
       ),
     );
   }
+  if (s.kind === "audit-log") out.push(escapeCell(auditLine(s)));
   const notes = [
     ...(s.notes ?? []),
     ...(s.variables ?? []).flatMap((v) => v.notes.map((n) => `${v.key}: ${n}`)),
@@ -216,6 +217,12 @@ function subjectBody(s: Subject, reveal: boolean): string[] {
   if (notes.length) out.push("", ...notes.map((n) => `- ${escapeCell(n)}`));
   if (s.issues.length) out.push("", "Not read:", "", ...issueLines(s.issues));
   return out;
+}
+
+/** An audit log that `audit verify` read: what it holds and whether its chain is intact. */
+export function auditLine(s: Subject): string {
+  const d = s.details as { files?: string[]; records?: number; runs?: number; intact?: boolean };
+  return `${d.records ?? 0} record(s), ${d.runs ?? 0} run(s) in ${(d.files ?? []).join(", ")}: ${d.intact ? "chain intact" : "chain damaged (see the findings)"}`;
 }
 
 function issueLines(issues: readonly CollectionIssue[]): string[] {
