@@ -24,6 +24,7 @@ th[aria-sort=ascending] button::after{content:" ↑"}th[aria-sort=descending] bu
 input[type=search]{font:inherit;padding:.3rem .5rem;width:min(32rem,100%);border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
 figure{margin:1rem 0;padding:.5rem;border:1px solid var(--line);border-radius:6px}figcaption{font-weight:600;margin-bottom:.3rem}
 figure svg{max-width:100%;height:auto;background:#fff;border-radius:4px}
+figure svg text{font-family:Helvetica,Arial,"Liberation Sans",sans-serif}figure svg .node text{font-size:9.3px}
 ul.lineage{margin:.3rem 0 0;padding-left:1.2rem;font-size:13px}
 details.rule{margin:.4rem 0}details.rule summary{cursor:pointer;font-weight:600}pre.help{white-space:pre-wrap;background:var(--head);padding:.5rem;border-radius:6px;font-size:12.5px}
 #vars{table-layout:fixed}#vars th{white-space:normal}#vars th:nth-child(1){width:10%}#vars th:nth-child(2){width:13%}#vars th:nth-child(3){width:21%}#vars th:nth-child(4){width:8%}#vars th:nth-child(5){width:15%}#vars th:nth-child(6){width:11%}#vars th:nth-child(7){width:8%}#vars th:nth-child(8){width:7%}#vars th:nth-child(9){width:7%}
