@@ -42,6 +42,7 @@ async function script(
   name: string,
   body: string,
   opts: { env?: Record<string, string>; args?: string[]; cwd?: string } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: the JSON a child script printed, asserted field by field
 ): Promise<Record<string, any>> {
   const file = join(dir, `${name}.mjs`);
   writeFileSync(file, `const rt = await import(${JSON.stringify(RUNTIME)});\n${body}\n`);
