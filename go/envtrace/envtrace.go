@@ -63,9 +63,9 @@ type Var struct {
 	Origin string `json:"origin"` // "exec" | "pre-init" | "post-init"
 }
 
-// Snapshot is the environment at Init (or at a later Seal), sealed: Hash is SHA-256 over its canonical
+// EnvSnapshot is the environment at Init (or at a later Seal), sealed: Hash is SHA-256 over its canonical
 // JSON without ID and Hash. It is returned by value; the package keeps its own copy.
-type Snapshot struct {
+type EnvSnapshot struct {
 	ID      string    `json:"id"`
 	Hash    string    `json:"hash"`
 	Prev    string    `json:"prev"`
@@ -111,7 +111,7 @@ type state struct {
 	key      []byte
 	macMu    sync.Mutex
 	mac      hash.Hash
-	history  []Snapshot
+	history  []EnvSnapshot
 	baseline map[string]string
 	observed map[string]string
 	preInit  map[string]Source
@@ -179,7 +179,7 @@ func Init(opts ...Options) error {
 		}
 		vars = append(vars, Var{Key: k, Digest: s.digest(k, v), Origin: origin})
 	}
-	s.history = append(s.history, seal(Snapshot{PID: s.pid, TakenAt: now.UTC(), Label: "init", Vars: vars}))
+	s.history = append(s.history, seal(EnvSnapshot{PID: s.pid, TakenAt: now.UTC(), Label: "init", Vars: vars}))
 	s.baseline = live
 	s.observed = copyMap(live)
 	s.lastCheck.Store(now.UnixNano())
@@ -234,7 +234,7 @@ func (s *state) emit(typ string, payload map[string]any) {
 
 // seal fills Hash and ID: SHA-256 over the JSON of the snapshot without them (struct field order is
 // fixed, so the encoding is canonical).
-func seal(sn Snapshot) Snapshot {
+func seal(sn EnvSnapshot) EnvSnapshot {
 	sn.ID, sn.Hash = "", ""
 	b, _ := json.Marshal(sn)
 	sum := sha256.Sum256(b)
@@ -244,7 +244,7 @@ func seal(sn Snapshot) Snapshot {
 }
 
 // Verify reports whether a snapshot is exactly what was sealed.
-func Verify(sn Snapshot) bool {
+func Verify(sn EnvSnapshot) bool {
 	h := seal(sn)
 	return h.Hash == sn.Hash && h.ID == sn.ID
 }
@@ -417,8 +417,8 @@ func Changes(key string) []Change {
 	return out
 }
 
-// Current returns the latest sealed snapshot.
-func Current() Snapshot {
+// Snapshot returns the latest sealed snapshot (a copy).
+func Snapshot() EnvSnapshot {
 	s := get()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -451,7 +451,7 @@ func Drift() map[string]string {
 }
 
 // Seal seals the live environment as a new snapshot naming the previous one; drift is measured against it.
-func Seal(label string) Snapshot {
+func Seal(label string) EnvSnapshot {
 	s := get()
 	s.observe()
 	live := environMap(os.Environ())
@@ -470,7 +470,7 @@ func Seal(label string) Snapshot {
 			vars = append(vars, Var{Key: k, Digest: d, Origin: "post-init"})
 		}
 	}
-	sn := seal(Snapshot{Prev: prev.Hash, PID: s.pid, TakenAt: time.Now().UTC(), Label: label, Vars: vars})
+	sn := seal(EnvSnapshot{Prev: prev.Hash, PID: s.pid, TakenAt: time.Now().UTC(), Label: label, Vars: vars})
 	s.history = append(s.history, sn)
 	s.baseline = live
 	s.drift.Store(false)
@@ -518,4 +518,12 @@ func copyMap(m map[string]string) map[string]string {
 		c[k] = v
 	}
 	return c
+}
+
+// ExecValue returns key's value in the exec-time environment (/proc/self/environ), whatever happened to
+// it since; ok is false when the program was started without it.
+func ExecValue(key string) (value string, ok bool) {
+	s := get()
+	value, ok = s.exec[key]
+	return value, ok
 }

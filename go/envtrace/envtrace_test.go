@@ -147,7 +147,7 @@ func TestDotenvPreInit(t *testing.T) {
 
 func TestSnapshotSealAndDrift(t *testing.T) {
 	reset(t, Options{})
-	s0 := Current()
+	s0 := Snapshot()
 	if !Verify(s0) || s0.Prev != "" || !strings.HasPrefix(s0.ID, "sha256:") {
 		t.Fatalf("snapshot %+v", s0.ID)
 	}
@@ -157,7 +157,7 @@ func TestSnapshotSealAndDrift(t *testing.T) {
 		t.Fatal("edited snapshot verified")
 	}
 	s0.Vars[0].Digest = "x" // a copy: the sealed one stays
-	if !Verify(Current()) {
+	if !Verify(Snapshot()) {
 		t.Fatal("the package's snapshot changed through a copy")
 	}
 	Setenv("ET_DRIFT", "1")
@@ -165,8 +165,14 @@ func TestSnapshotSealAndDrift(t *testing.T) {
 	if d := Drift(); d["ET_DRIFT"] != "added" || len(d) != 1 {
 		t.Fatalf("drift %v", d)
 	}
-	if Current().ID != s0.ID {
+	if Snapshot().ID != s0.ID {
 		t.Fatal("history rewritten")
+	}
+	if v, ok := ExecValue("ET_DRIFT"); ok || v != "" {
+		t.Fatalf("ExecValue of a variable set after exec: %q", v)
+	}
+	if v, ok := ExecValue("PATH"); !ok || v == "" {
+		t.Fatal("ExecValue(PATH) missing")
 	}
 	s1 := Seal("config")
 	if s1.Prev != s0.Hash || !Verify(s1) || len(Drift()) != 0 {
@@ -204,7 +210,7 @@ func TestMiddlewareOnLoopback(t *testing.T) {
 	defer os.Unsetenv("ET_MW")
 	get()
 	get()
-	if id != Current().ID {
+	if id != Snapshot().ID {
 		t.Fatalf("id %s", id)
 	}
 	want := []RequestEnv{{id, false, false}, {id, true, true}, {id, true, false}}

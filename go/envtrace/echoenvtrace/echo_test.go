@@ -39,7 +39,7 @@ func TestEchoOnLoopback(t *testing.T) {
 	envtrace.Setenv("ECHO_CHANGED", "1")
 	defer os.Unsetenv("ECHO_CHANGED")
 	b, c := get(), get()
-	id := envtrace.Current().ID
+	id := envtrace.Snapshot().ID
 	if a != (envtrace.RequestEnv{SnapshotID: id}) || b != (envtrace.RequestEnv{id, true, true}) || c != (envtrace.RequestEnv{id, true, false}) {
 		t.Fatalf("%+v %+v %+v", a, b, c)
 	}

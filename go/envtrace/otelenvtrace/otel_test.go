@@ -43,7 +43,7 @@ func TestSpanAttributesOnLoopback(t *testing.T) {
 	if len(spans) != 2 {
 		t.Fatalf("%d spans", len(spans))
 	}
-	id := envtrace.Current().ID
+	id := envtrace.Snapshot().ID
 	for i, want := range []bool{false, true} {
 		attrs := map[string]any{}
 		for _, kv := range spans[i].Attributes() {
