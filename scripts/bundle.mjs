@@ -14,7 +14,13 @@ await build({
   target: "node20",
   // Packages that find their own files (WASM, workers) next to themselves, and the large Kubernetes
   // client that only `k8s --live` and in-pod runs load, stay in node_modules.
-  external: ["web-tree-sitter", "tree-sitter-bash", "@kubernetes/client-node", "@viz-js/viz", "playwright-core"],
+  external: [
+    "web-tree-sitter",
+    "tree-sitter-bash",
+    "@kubernetes/client-node",
+    "@viz-js/viz",
+    "playwright-core",
+  ],
   // CommonJS dependencies call require(): give the ESM bundle one.
   banner: {
     js: 'import { createRequire as __envtraceRequire } from "node:module"; const require = __envtraceRequire(import.meta.url);',
