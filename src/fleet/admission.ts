@@ -248,24 +248,10 @@ export function severityEvaluator(policy: WebhookPolicy = DEFAULT_POLICY): Admis
   return {
     checks,
     evaluate({ results }) {
-      const out: AdmissionVerdict[] = [];
-      for (const r of results) {
-        for (const f of r.findings) {
-          const action = actionFor(policy, f);
-          if (action === "ignore") continue;
-          const v: AdmissionVerdict = {
-            action,
-            id: f.id,
-            severity: f.severity,
-            messageId: f.messageId,
-            subject: f.subject,
-            message: f.message,
-          };
-          if (f.key !== undefined) v.key = f.key;
-          out.push(v);
-        }
-      }
-      return out;
+      return verdicts(
+        policy,
+        results.flatMap((r) => r.findings),
+      );
     },
   };
 }
@@ -284,27 +270,32 @@ export function celPolicyEvaluator(cel: Policy, policy: WebhookPolicy = DEFAULT_
     evaluate({ results }) {
       const subjects = results.map((r) => explainSubject(r));
       const applied = applyPolicy(subjects, cel);
-      const out: AdmissionVerdict[] = [];
-      for (const s of applied.subjects) {
-        for (const f of s.findings) {
-          const action = actionFor(effective, f);
-          if (action === "ignore") continue;
-          const v: AdmissionVerdict = {
-            action,
-            id: f.id,
-            severity: f.severity,
-            messageId: f.messageId,
-            // The engine's subject name (`ns/pod/container`), not the report's subject id.
-            subject: f.subject,
-            message: f.message,
-          };
-          if (f.key !== undefined) v.key = f.key;
-          out.push(v);
-        }
-      }
-      return out;
+      return verdicts(
+        effective,
+        applied.subjects.flatMap((s) => s.findings),
+      );
     },
   };
+}
+
+/** Findings as verdicts under a policy (ignored ones left out); the subject is the engine's `ns/pod/container`. */
+function verdicts(policy: WebhookPolicy, findings: readonly Finding[]): AdmissionVerdict[] {
+  const out: AdmissionVerdict[] = [];
+  for (const f of findings) {
+    const action = actionFor(policy, f);
+    if (action === "ignore") continue;
+    const v: AdmissionVerdict = {
+      action,
+      id: f.id,
+      severity: f.severity,
+      messageId: f.messageId,
+      subject: f.subject,
+      message: f.message,
+    };
+    if (f.key !== undefined) v.key = f.key;
+    out.push(v);
+  }
+  return out;
 }
 
 function actionFor(policy: WebhookPolicy, f: Finding): AdmissionAction {
