@@ -127,17 +127,26 @@ describe.runIf(built)("the installed CLI (needs `npm run build`)", () => {
   });
 
   it("reports a real permission failure as an issue, and a subject with nothing readable exits 2", async () => {
+    // The target belongs to another user; envtrace runs as root with every capability dropped (so the
+    // checkout itself stays readable wherever it was cloned, a 0700 mktemp directory included).
+    const other = startProcess("setpriv", [
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      "sleep",
+      "300",
+    ]);
+    const otherPid = await waitForDescendant(other.pid!, "sleep");
     const failed = await exec(
       "setpriv",
       [
-        "--reuid=65534",
-        "--regid=65534",
-        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
         "node",
         "bin/envtrace.js",
         "explain",
         "--pid",
-        String(sleepPid),
+        String(otherPid),
         "--format",
         "json",
       ],
@@ -148,16 +157,17 @@ describe.runIf(built)("the installed CLI (needs `npm run build`)", () => {
       },
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
-    expect(failed.code).toBe(2);
+    expect(failed.code, failed.stderr).toBe(2);
     expect(failed.stderr.trim().split("\n")).toHaveLength(1);
+    // Running as root, the hint names what is really missing.
     expect(failed.stderr).toMatch(
-      /^envtrace: nothing of sleep \(pid \d+\) could be read: .*permission denied; run as root/,
+      /^envtrace: nothing of sleep \(pid \d+\) could be read: .*permission denied; this root lacks CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH/,
     );
     const doc = single(failed.stdout);
-    expect(doc.subject).toMatchObject({ pid: sleepPid, comm: "sleep" });
+    expect(doc.subject).toMatchObject({ pid: otherPid, comm: "sleep" });
     expect(doc.variables).toEqual([]);
     expect(doc.issues.map((i: { code: string; subject: string }) => [i.subject, i.code])).toContainEqual([
-      `pid ${sleepPid}`,
+      `pid ${otherPid}`,
       "EACCES",
     ]);
   });
