@@ -136,8 +136,13 @@ function inputs(): Record<string, Array<{ argv: string[]; stdin?: string; format
     explain: [
       { argv: ["explain", "--pid", pid] },
       { argv: ["explain", "--pid", pid, "--reveal"], formats: false },
+      // --include-source copies each source's line of text (the startup file holds every secret).
+      { argv: ["explain", "--pid", pid, "--include-source"] },
     ],
-    scan: [{ argv: ["scan", "--pid", pid] }],
+    scan: [
+      { argv: ["scan", "--pid", pid] },
+      { argv: ["scan", "--pid", pid, "--include-source"], formats: false },
+    ],
     host: [{ argv: ["host", "--pid", pid] }],
     container: [{ argv: ["container", "envtrace-leak-test-no-such-container"] }],
     shell: [

@@ -45,6 +45,10 @@ export function addOutputOptions(cmd: Command, formats: readonly Format[] = FORM
     .option("--wide", "text: never cut a column to fit the terminal")
     .option("--strict", "exit 2 when anything could not be read (any collection issue)")
     .option(
+      "--include-source",
+      "json, jsonl, k8s: add each source's line of text (masked) as `snippet` beside its file:line",
+    )
+    .option(
       "--exclude-env <regex>",
       "leave out variables whose name matches (e.g. 'CI_.*|GITLAB.*'; anchored; repeatable)",
       collectExclude,
@@ -82,6 +86,10 @@ export interface OutputOpts extends AuditOpts {
   partialOk?: boolean;
   /** `--exclude-env`: names of variables left out of the report (and of its findings). */
   excludeEnv?: RegExp[];
+  /** `--include-source`: the masked line of text at each source's file:line, read under `root`. */
+  includeSource?: boolean;
+  /** The host root the command read (`--root`), for `--include-source`. */
+  root?: string;
 }
 
 /** The command line with every secret masked (a `--password=…` in argv must not reach a report). */
@@ -157,11 +165,13 @@ export async function makeReport(
     revealed: !!o.reveal,
     ...(o.failOn ? { failOn: o.failOn } : {}),
   });
-  return buildReport(
-    run,
-    o.excludeEnv?.length ? subjects.map((s) => withoutKeys(s, o.excludeEnv!)) : subjects,
-    issues,
-  );
+  let kept = o.excludeEnv?.length ? subjects.map((s) => withoutKeys(s, o.excludeEnv!)) : subjects;
+  if (o.includeSource) {
+    const { withSourceLines } = await import("../attribution/source-lines.js");
+    const { createHostFs } = await import("../snapshot/host-fs.js");
+    kept = await withSourceLines(kept, createHostFs(o.root ?? "/"));
+  }
+  return buildReport(run, kept, issues);
 }
 
 /** A subject without the variables (and their findings, settings, drift entries) whose name matches. */

@@ -98,6 +98,8 @@ export interface Attribution {
   evidence: string[];
   /** Other places that could have produced the value (static search without a live actor). */
   candidates?: Location[];
+  /** `--include-source`: the masked text of the line `location` points at, read at report time. */
+  snippet?: string;
 }
 
 /** A segment of a PATH-like value and the place that added it. */

@@ -49,6 +49,7 @@ export function sourceJson(a: Attribution): Record<string, unknown> {
   if (a.times && a.times.length > 0) out.times = a.times;
   out.evidence = a.evidence;
   if (a.candidates && a.candidates.length > 0) out.candidates = a.candidates;
+  if (a.snippet !== undefined) out.snippet = a.snippet;
   return out;
 }
 
