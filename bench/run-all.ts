@@ -27,6 +27,7 @@ export const BENCHES = [
   "policy-cel",
   "policy-check",
   "record",
+  "redact-throughput",
   "report-render",
   "runtime-env-read",
   "runtime-middleware",
