@@ -5,9 +5,10 @@
  * run in-process with its recommended preset). gitleaks is a Go binary: there is no Go module proxy and no
  * GitHub download here, so it is not run; its own suite is in the corpus.
  *
- * The corpus is not part of this repository (it is built from the peers' repositories, which may not be
- * committed here): it is read from `../shared/peer-corpus/corpus.jsonl` (`PEER_CORPUS` overrides), built by
- * `extract.mjs` beside it; its README cites the repositories and commits.
+ * The corpus is not part of this repository (the peers' test data may not be committed here): `peer-corpus.ts`
+ * builds it from local git mirrors of the three repositories into a git-ignored cache
+ * (`node_modules/.cache/envtrace-peer-corpus/corpus.jsonl`, each case with repository, commit and path); this
+ * script rebuilds it when it is missing or the mirrors moved on. `PEER_CORPUS` reads another corpus file.
  *
  * Counting. A positive with labelled spans (secretlint) counts once per span, detected when a finding
  * overlaps it; a positive without spans (gitleaks, detect-secrets) is detected when anything is flagged.
@@ -17,23 +18,17 @@
  * Run: `npx tsx bench/secrets-peers.ts [--families] [--misses FAMILY] [--fps FAMILY]`.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { scanText } from "../src/detect/index.js";
 import { type Figure, printFigures } from "./lib.js";
-
-interface Case {
-  source: "secretlint" | "gitleaks" | "detect-secrets";
-  repo: string;
-  commit: string;
-  path: string;
-  family: string;
-  rule?: string;
-  case?: string;
-  label: boolean;
-  spans?: [number, number][];
-  text: string;
-}
+import {
+  buildCorpus,
+  CACHE,
+  type Case,
+  cacheIsFresh,
+  MIRRORS,
+  missingMirrors,
+  writeCorpus,
+} from "./peer-corpus.js";
 
 interface Verdict {
   /** Positives: detected units (spans, or 1 for the whole case) out of `units`. */
@@ -43,13 +38,27 @@ interface Verdict {
   flagged: boolean;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const CORPUS = process.env.PEER_CORPUS ?? resolve(here, "../../shared/peer-corpus/corpus.jsonl");
+export const CORPUS = process.env.PEER_CORPUS ?? CACHE;
 
-const MISSING = `peer corpus not found at ${CORPUS}: build it from the peers' repositories with extract.mjs in /work/shared/peer-corpus (its README cites repositories and commits), or set PEER_CORPUS`;
+let why = "";
 
+/**
+ * The corpus: `PEER_CORPUS` as it is, else the cache, (re)built from the mirrors when missing or stale.
+ * Null (with the reason in `why`) when neither is there.
+ */
 export function loadCorpus(path = CORPUS): Case[] | null {
-  if (!existsSync(path)) return null;
+  if (!process.env.PEER_CORPUS) {
+    const missing = missingMirrors();
+    if (missing.length === 0 && !cacheIsFresh(path)) writeCorpus(buildCorpus(), path);
+    else if (missing.length && !existsSync(path)) {
+      why = `peer corpus not available: fetch ${missing.join(", ")} (bare mirrors under ${MIRRORS}/owner+name/repo; PEER_MIRRORS overrides), then rerun — bench/peer-corpus.ts builds it`;
+      return null;
+    }
+  }
+  if (!existsSync(path)) {
+    why = `peer corpus not found at ${path} (PEER_CORPUS)`;
+    return null;
+  }
   return readFileSync(path, "utf8")
     .split("\n")
     .filter(Boolean)
@@ -185,7 +194,7 @@ function totals(res: PeerResults, pick: (c: Case) => boolean) {
 export async function bench(measured?: PeerResults): Promise<Figure[]> {
   const cases = measured?.cases ?? loadCorpus();
   if (!cases) {
-    console.log(MISSING);
+    console.log(why);
     return [];
   }
   const rss0 = process.memoryUsage().rss;
@@ -248,7 +257,7 @@ function report(res: PeerResults): void {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cases = loadCorpus();
-  if (!cases) console.log(MISSING);
+  if (!cases) console.log(why);
   else {
     const res = await measure(cases);
     const argv = process.argv.slice(2);
