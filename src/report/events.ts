@@ -34,55 +34,80 @@ export interface ReportEvent {
 
 export function reportEvents(r: Report): ReportEvent[] {
   const out: ReportEvent[] = [];
-  const reveal = r.run.revealed;
-  const base = { run: r.run.id, time: r.run.endedAt, host: r.run.host };
-  const push = ({ type, ...rest }: ReportEvent) => out.push({ type, ...rest });
-  const inputs: EventSubject = { id: "inputs", kind: "inputs", name: "inputs" };
-  for (const s of r.subjects) {
-    const subject: EventSubject = { id: s.id, kind: s.kind, name: s.name };
-    for (const v of s.variables ?? []) {
-      const data = variableJson(v, reveal);
-      push({ ...base, type: "variable", subject, key: v.key, code: v.winner?.kind ?? "unknown", data });
-    }
-    for (const st of s.settings ?? []) {
-      out.push({
-        ...base,
-        type: "setting",
-        subject,
-        key: st.key,
-        code: st.source.kind,
-        data: settingJson(st, reveal),
-      });
-    }
-    for (const c of s.checks ?? []) {
-      push({ ...base, type: "check", subject, code: c.id, data: { ...c } });
-    }
-    for (const d of s.drift ?? []) {
-      push({ ...base, type: "drift", subject, key: d.key, code: d.change, data: { ...d } });
-    }
-    for (const f of s.findings) push(findingEvent(base, subject, f));
-    for (const i of s.issues) push(issueEvent(base, subject, i));
-  }
-  for (const i of r.issues) push(issueEvent(base, inputs, i));
+  forEachEvent(r, (e) => {
+    out.push(e);
+  });
   return out;
 }
 
+/**
+ * Calls `fn` with each event of {@link reportEvents}, in order, without holding them all: a reporter that
+ * writes one event at a time keeps the garbage collector's young generation small.
+ *
+ * The objects are written as literals in their (observable: `jsonl` prints them in order) key order.
+ */
+export function forEachEvent(r: Report, fn: (e: ReportEvent, index: number) => void): void {
+  const reveal = r.run.revealed;
+  const run = r.run.id;
+  const time = r.run.endedAt;
+  const host = r.run.host;
+  let n = 0;
+  for (const s of r.subjects) {
+    const subject: EventSubject = { id: s.id, kind: s.kind, name: s.name };
+    if (s.variables)
+      for (const v of s.variables) {
+        const data = variableJson(v, reveal);
+        const code = v.winner?.kind ?? "unknown";
+        fn({ type: "variable", run, time, host, subject, key: v.key, code, data }, n++);
+      }
+    if (s.settings)
+      for (const st of s.settings) {
+        // Run first: setting events have always been written in this order.
+        const data = settingJson(st, reveal);
+        fn({ run, time, host, type: "setting", subject, key: st.key, code: st.source.kind, data }, n++);
+      }
+    if (s.checks)
+      for (const c of s.checks)
+        fn({ type: "check", run, time, host, subject, code: c.id, data: { ...c } }, n++);
+    if (s.drift)
+      for (const d of s.drift)
+        fn({ type: "drift", run, time, host, subject, key: d.key, code: d.change, data: { ...d } }, n++);
+    for (const f of s.findings) fn(findingEvent(run, time, host, subject, f), n++);
+    for (const i of s.issues) fn(issueEvent(run, time, host, subject, i), n++);
+  }
+  const inputs: EventSubject = { id: "inputs", kind: "inputs", name: "inputs" };
+  for (const i of r.issues) fn(issueEvent(run, time, host, inputs, i), n++);
+}
+
 function findingEvent(
-  base: Pick<ReportEvent, "run" | "time" | "host">,
+  run: string,
+  time: string,
+  host: string,
   subject: EventSubject,
   f: Finding,
 ): ReportEvent {
   const data: Record<string, unknown> = { ...f };
   if (f.attribution) data.attribution = sourceJson(f.attribution);
-  const e: ReportEvent = { ...base, type: "finding", subject, severity: f.severity, code: f.id, data };
+  const e: ReportEvent = {
+    type: "finding",
+    run,
+    time,
+    host,
+    subject,
+    severity: f.severity,
+    code: f.id,
+    data,
+  };
   if (f.key !== undefined) e.key = f.key;
   return e;
 }
 
 function issueEvent(
-  base: Pick<ReportEvent, "run" | "time" | "host">,
+  run: string,
+  time: string,
+  host: string,
   subject: EventSubject,
   i: CollectionIssue,
 ): ReportEvent {
-  return { ...base, type: "issue", subject, code: i.code, data: { ...i } };
+  return { type: "issue", run, time, host, subject, code: i.code, data: { ...i } };
 }

@@ -22,7 +22,7 @@
  */
 import { canonicalize } from "../audit/jcs.js";
 import type { Severity } from "../model/index.js";
-import { type EventSubject, reportEvents } from "./events.js";
+import { type EventSubject, forEachEvent } from "./events.js";
 import type { Reporter } from "./reporter.js";
 
 /** IANA's Private Enterprise Number reserved for documentation and examples (RFC 5612). */
@@ -344,7 +344,10 @@ export const syslogReporter: Reporter = {
   extension: "log",
   render(r, opts) {
     const o = opts.syslog ?? {};
-    const lines = reportEvents(r).map((e) => formatSyslog(e, o));
+    const lines: string[] = [];
+    forEachEvent(r, (e) => {
+      lines.push(formatSyslog(e, o));
+    });
     return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
   },
 };
