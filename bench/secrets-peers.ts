@@ -270,7 +270,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         const v = res.envtrace[i]!;
         const bad = misses >= 0 ? c.label && v.hits < v.units : !c.label && v.flagged;
         if (bad && (!fam || c.family === fam || fam === "all"))
-          console.log(`${c.source} ${c.family} ${c.rule ?? ""} ${JSON.stringify(c.text.slice(0, 300))}`);
+          console.log(
+            `${c.source} ${c.family} ${c.rule ?? ""} [${[...new Set(scanText(c.text).map((m) => m.ruleId))].join(",")}] ${JSON.stringify(c.text.slice(0, 300))}`,
+          );
       });
     } else {
       report(res);

@@ -8,6 +8,24 @@ import { ALNUM, B64, fake, nameKeywords } from "./lib.js";
  * (`names.ts`). The environment-variable entry point (`detectSecret`) applies the same test to whole
  * values, including values with spaces.
  */
+/**
+ * Values that are not credentials whatever their name: no letter or digit at all (`,.:-@*?!`); elided
+ * (`ops_eyJ…`, `-----BEGIN PRIVATE KEY-----\n...\n`); a whole interpolation or reference (`${aws_db.password}`,
+ * Terraform `var.db_password`, `{SumoAccessKey}`); a SOPS-encrypted value (`ENC[AES256_GCM,data:…]`,
+ * https://github.com/getsops/sops#encrypted-file-format).
+ */
+function notAValue(v: string): boolean {
+  return (
+    !/[A-Za-z0-9]/.test(v) ||
+    v.includes("...") ||
+    v.includes("\u2026") ||
+    /^\$\{[^}]{1,256}\}$/.test(v) ||
+    /^(?:var|local|module|data)\.[A-Za-z_][A-Za-z0-9_.-]{0,255}$/.test(v) ||
+    /^\{[A-Za-z_][A-Za-z0-9_.-]{0,127}\}$/.test(v) ||
+    /^ENC\[[A-Z0-9_]{1,32},data:/.test(v)
+  );
+}
+
 export const generic = defineProvider({
   meta: { id: "generic", description: "Credentials recognised by the name they are assigned to" },
   rules: [
@@ -19,9 +37,10 @@ export const generic = defineProvider({
       // (and `var name string = …`); Make `:=`, `::=`, `:::=`, `?=`, `+=`; PHP `.=`, `=>`; Ruby/Logstash `=>`;
       // a call's `("NAME", "value")` (Java `System.setProperty`) when the value is quoted.
       regex:
-        /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?(?:[ \t]{1,4}(?:string|String|str|const))?[ \t]{0,8}(?::::=|::=|:=|=>|\?=|\.=|\+=|=|:|,[ \t]{0,8}(?="))[ \t]{0,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"|'([^'\r\n]{1,4096})'|([^ \t\r\n"'`;,&][^ \t\r\n"'`&]{0,4095}))/,
+        /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?(?:[ \t]{1,4}(?:string|String|str|const))?[ \t]{0,8}(?::::=|::=|:=|=>|\?=|\.=|\+=|=|:|,[ \t]{0,8}(?="))[ \t]{0,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"(?![ \t]{1,8}value[ \t]{0,4}=)|'([^'\r\n]{1,4096})'|([^ \t\r\n"'`;,&][^ \t\r\n"'`&]{0,4095}))/,
       secretGroup: [2, 3, 4],
       nameGroup: 1,
+      isFalsePositive: notAValue,
       extendWhile: /[^ \t\r\n"'`]/,
       tags: ["generic", "name-semantics"],
       severity: "high",
@@ -52,6 +71,14 @@ export const generic = defineProvider({
           "API_KEY=changeme",
           "GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D",
           "SORT_KEY=name",
+          '<add key="ClearTextPassword" value="x" />',
+          'password = ",.:-@*?!"',
+          "OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNzIjoiaHR0cHM6...",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation is the point of the example
+          'password = "${aws_db_instance.default.password}"',
+          "administrator_login_password = var.db_password",
+          "SUMO_ACCESS_KEY={SumoAccessKey}",
+          "    password: ENC[AES256_GCM,data:W3PiZ6lD6bpfAdI=,iv:aaaa,tag:bbbb,type:str]",
         ],
       },
     },
