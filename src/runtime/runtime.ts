@@ -65,6 +65,7 @@ export class Runtime {
   private driftNow = false;
   private servedGeneration = 0;
   private generation = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly opts: InitOptions = {}) {
     this.guardMode = opts.guard ?? "proxy";
@@ -143,7 +144,13 @@ export class Runtime {
     };
 
     this.guard = new EnvGuard(real, (c) => this.recordChange(c));
-    this.guard.install(this.guardMode);
+    this.guard.install(this.guardMode, live);
+    // Reads through the guard come from its mirror: re-read the real environment every recheckMs, so a
+    // write that bypassed the guard shows in process.env reads within that time even with no middleware.
+    if (this.guard.installed && this.recheckMs > 0) {
+      this.timer = setInterval(() => this.observe(), this.recheckMs);
+      this.timer.unref();
+    }
     if (this.sink)
       this.emit("runtime-init", {
         snapshot: this.snapshot().id,
@@ -186,25 +193,35 @@ export class Runtime {
     this.emit(c.op === "set" ? "runtime-env-set" : "runtime-env-delete", payload);
   }
 
-  /** Diffs the live environment against the last observation: changes that bypassed the guard. */
-  observe(keys?: readonly string[]): void {
-    const live = this.currentEnv();
-    const at = new Date().toISOString();
-    const check = (k: string) => {
-      const now = live[k];
-      const was = this.observed.get(k);
-      if (now === was) return;
+  /**
+   * Diffs the live environment against the last observation (changes that bypassed the guard are
+   * recorded as `observed`) and brings the guard's read mirror in step with it. Returns the live entries
+   * when all keys were read.
+   */
+  observe(keys?: readonly string[]): Map<string, string> | undefined {
+    const env = this.currentEnv();
+    let at: string | undefined;
+    const check = (k: string, now: string | undefined) => {
+      if (now === this.observed.get(k)) return;
+      at ??= new Date().toISOString();
       this.recordChange({ key: k, op: now === undefined ? "delete" : "set", at, via: "observed" });
     };
-    if (keys) for (const k of keys) check(k);
-    else {
-      for (const k of Object.keys(live)) check(k);
-      for (const k of [...this.observed.keys()]) if (!(k in live)) check(k);
+    if (keys) {
+      for (const k of keys) check(k, env[k]);
+      this.guard.sync(keys);
+      return undefined;
     }
+    const live = liveMap(env);
+    for (const [k, v] of live) check(k, v);
+    for (const k of [...this.observed.keys()]) if (!live.has(k)) check(k, undefined);
+    this.guard.sync(undefined, live);
+    return live;
   }
 
+  /** The environment itself: the real object behind the guard (never the guard's mirror). */
   private currentEnv(): Env {
-    return process.env as Env;
+    const e = process.env as Env;
+    return this.guard.installed ? this.guard.real : e;
   }
 
   private materialize(): void {
@@ -235,8 +252,7 @@ export class Runtime {
 
   /** What differs now from the latest sealed snapshot. */
   drift(): DriftItem[] {
-    this.observe();
-    const live = liveMap(this.currentEnv());
+    const live = this.observe() ?? liveMap(this.currentEnv());
     const out: DriftItem[] = [];
     const last = (k: string) => {
       const l = this.changeLog.get(k);
@@ -265,8 +281,7 @@ export class Runtime {
    * never rewritten); drift is measured against it from now on. Call it once configuration is loaded.
    */
   seal(label = "seal"): RuntimeSnapshot {
-    this.observe();
-    const live = liveMap(this.currentEnv());
+    const live = this.observe() ?? liveMap(this.currentEnv());
     const prevSnap = this.snapshot();
     const prevVars = new Map(prevSnap.variables.map((v) => [v.key, v]));
     const variables: SnapshotVariable[] = [...live.keys()].sort().map((k) => {
@@ -363,12 +378,11 @@ export class Runtime {
 
   /** Every variable set now, with its (masked when flagged) value, source and changes since init. */
   async explainAll(): Promise<ExplainedVariable[]> {
-    this.observe();
+    const live = this.observe() ?? liveMap(this.currentEnv());
     const [{ detectSecret }, { maskFor }] = await Promise.all([
       import("../detect/index.js"),
       import("../detect/mask.js"),
     ]);
-    const live = liveMap(this.currentEnv());
     const host = await this.hostSources();
     const out: ExplainedVariable[] = [];
     for (const k of [...live.keys()].sort()) {
@@ -437,8 +451,7 @@ export class Runtime {
     if (this.guard.version !== this.seenVersion || now - this.lastFullCheck >= this.recheckMs) {
       this.seenVersion = this.guard.version;
       this.lastFullCheck = now;
-      this.observe();
-      this.driftNow = this.driftFlag();
+      this.driftNow = this.driftFlag(this.observe() ?? liveMap(this.currentEnv()));
     }
     const id = this.snapshot().id;
     let first = false;
@@ -451,18 +464,16 @@ export class Runtime {
     return { snapshotId: id, drift: this.driftNow, firstAfterChange: first };
   }
 
-  private driftFlag(): boolean {
-    const live = this.currentEnv();
-    let n = 0;
-    for (const k of Object.keys(live)) {
-      n++;
-      if (this.baseline.get(k) !== live[k]) return true;
-    }
-    return n !== this.baseline.size;
+  private driftFlag(live: ReadonlyMap<string, string>): boolean {
+    if (live.size !== this.baseline.size) return true;
+    for (const [k, v] of live) if (this.baseline.get(k) !== v) return true;
+    return false;
   }
 
   /** Removes the guard (tests; a program that wants `process.env` back as it was). */
   shutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     this.guard.uninstall();
   }
 

@@ -170,6 +170,117 @@ console.log(JSON.stringify({ utc, tokyo, hour, ny, guarded: rt.runtime().guardIn
     expect(r).toEqual({ utc: 0, tokyo: -540, hour: 21, ny: 300, guarded: true });
   });
 
+  it("reads through the guard's mirror agree with the real object: key order, descriptors, inspect, odd keys, symbols, freeze", async () => {
+    const r = await script(
+      "mirror",
+      `import { inspect } from "node:util";
+const real = process.env;
+real["7"] = "seven"; real.__proto__ = "dunder";
+rt.init();
+process.env.ZZ_NEW = "z"; process.env["3"] = "three"; delete process.env.HOME; process.env.HOME = "/again";
+process.env.PATH = process.env.PATH + ":/extra";
+const sym = Symbol("s");
+const err = (f) => { try { f(); return "ok"; } catch (e) { return e.constructor.name + ":" + e.message; } };
+const both = (f) => [f(process.env), f(real)];
+console.log(JSON.stringify({
+  installed: rt.runtime().guardInstalled,
+  keys: both((e) => Object.keys(e)),
+  json: both((e) => JSON.stringify(e)),
+  forIn: both((e) => { const ks = []; for (const k in e) ks.push(k); return ks; }),
+  desc: both((e) => Object.getOwnPropertyDescriptor(e, "ZZ_NEW")),
+  missingDesc: both((e) => Object.getOwnPropertyDescriptor(e, "NOPE") === undefined),
+  inspect: both((e) => inspect(e)),
+  proto: Object.getPrototypeOf(process.env) === Object.getPrototypeOf(real),
+  dunder: both((e) => e.__proto__), seven: both((e) => e[7]),
+  inherited: both((e) => [typeof e.hasOwnProperty, "toString" in e, e.toString === Object.prototype.toString]),
+  symSet: both((e) => err(() => { e[sym] = 1; })), symGet: both((e) => e[sym] === undefined),
+  symDef: both((e) => err(() => Object.defineProperty(e, sym, { value: "1", writable: true, enumerable: true, configurable: true }))),
+  symDel: both((e) => delete e[sym]),
+  freeze: both((e) => err(() => Object.freeze(e))), seal: both((e) => err(() => Object.seal(e))),
+  extensible: both((e) => Object.isExtensible(e)),
+}));`,
+    );
+    expect(r.installed).toBe(true);
+    for (const k of [
+      "keys",
+      "json",
+      "forIn",
+      "desc",
+      "missingDesc",
+      "inspect",
+      "dunder",
+      "seven",
+      "inherited",
+      "symSet",
+      "symGet",
+      "symDef",
+      "symDel",
+      "extensible",
+    ])
+      expect([k, r[k][0]]).toEqual([k, r[k][1]]);
+    // freeze/seal throw the same TypeError; its message is V8's Proxy wording ("trap returned falsish").
+    expect(r.keys[0].slice(0, 2)).toEqual(["3", "7"]);
+    expect(r.keys[0].slice(-2)).toEqual(["ZZ_NEW", "HOME"]);
+    expect(r.dunder[0]).toBe("dunder");
+    expect(r.symSet[0]).toMatch(/^TypeError/);
+    for (const k of ["freeze", "seal"]) {
+      expect(r[k][0]).toMatch(/^TypeError:/);
+      expect(r[k][1]).toMatch(/^TypeError:/);
+    }
+    expect(r.proto).toBe(true);
+  });
+
+  it("a write past the guard: native code and children see it at once, enumeration at once, a property read from the next re-read", async () => {
+    const r = await script(
+      "bypass",
+      `import { execFileSync } from "node:child_process";
+const early = process.env;
+rt.init({ recheckMs: 100 });
+const d = new Date(Date.UTC(2024, 0, 15, 12));
+early.TZ = "Asia/Tokyo";
+const tz = d.getTimezoneOffset();
+early.PAST = "p";
+const stale = process.env.PAST;
+const child = execFileSync("sh", ["-c", 'echo "$PAST"'], { encoding: "utf8" }).trim();
+const afterSpawn = process.env.PAST;
+early.PAST_KEYS = "k";
+const keys = Object.keys(process.env).includes("PAST_KEYS");
+const afterKeys = process.env.PAST_KEYS;
+early.PAST_QUERY = "q";
+const staleQuery = process.env.PAST_QUERY;
+const src = await rt.sourceOf("PAST_QUERY");
+const afterQuery = process.env.PAST_QUERY;
+delete early.PAST;
+const staleIn = "PAST" in process.env;
+const childGone = execFileSync("sh", ["-c", 'echo "\${PAST-unset}"'], { encoding: "utf8" }).trim();
+const goneIn = "PAST" in process.env;
+early.PAST_TIMER = "t";
+const staleTimer = process.env.PAST_TIMER;
+await new Promise((res) => setTimeout(res, 400));
+process.loadEnvFile("late.env");
+console.log(JSON.stringify({
+  tz, stale, child, afterSpawn, keys, afterKeys, staleQuery, src, afterQuery, staleIn, childGone, goneIn,
+  staleTimer, afterTimer: process.env.PAST_TIMER, loaded: process.env.LATE_A,
+  vias: ["PAST", "PAST_QUERY", "PAST_TIMER"].map((k) => rt.envChanges(k).map((c) => c.op + ":" + c.via)),
+}));`,
+    );
+    // Native code (getenv) and child processes read the real environment: exact at once.
+    expect(r.tz).toBe(-540);
+    expect(r.child).toBe("p");
+    expect(r.childGone).toBe("unset");
+    // Enumeration (spawn enumerates process.env too) re-reads the real environment into the mirror.
+    expect([r.afterSpawn, r.keys, r.afterKeys, r.goneIn]).toEqual(["p", true, "k", false]);
+    // The documented cost of the mirror: a property read before any re-read still shows the old value …
+    expect([r.stale, r.staleQuery, r.staleIn, r.staleTimer]).toEqual([undefined, undefined, true, undefined]);
+    // … and an envtrace query, or the recheck timer, brings it in step (and records the write as observed).
+    expect(r.src).toMatchObject({ kind: "runtime", confidence: "possible" });
+    expect([r.afterQuery, r.afterTimer]).toEqual(["q", "t"]);
+    // PAST was set and deleted past the guard between two observations: nothing to record, as before.
+    expect(r.vias).toEqual([[], ["set:observed"], ["set:observed"]]);
+    // process.loadEnvFile writes from C++: the guard's wrapper re-reads right after it.
+    expect(r.loaded).toBe("alpha");
+  });
+
   it("what a Proxy cannot hide: structuredClone throws under the guard, works with guard: observe", async () => {
     const body = (mode: string) => `rt.init({ guard: "${mode}" });
 let clone = "ok"; try { structuredClone(process.env); } catch (e) { clone = e.name; }
