@@ -37,8 +37,8 @@ export const generic = defineProvider({
       // (and `var name string = …`); Make `:=`, `::=`, `:::=`, `?=`, `+=`; PHP `.=`, `=>`; Ruby/Logstash `=>`;
       // a call's `("NAME", "value")` (Java `System.setProperty`) when the value is quoted.
       regex:
-        /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?(?:[ \t]{1,4}(?:string|String|str|const))?[ \t]{0,8}(?::::=|::=|:=|=>|\?=|\.=|\+=|=|:|,[ \t]{0,8}(?="))[ \t]{0,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"(?![ \t]{1,8}value[ \t]{0,4}=)|'([^'\r\n]{1,4096})'|([^ \t\r\n"'`;,&][^ \t\r\n"'`&]{0,4095}))/,
-      secretGroup: [2, 3, 4],
+        /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?(?:[ \t]{1,4}(?:string|String|str|const))?[ \t]{0,8}(?::::=|::=|:=|=>|\?=|\.=|\+=|=|:|,[ \t]{0,8}(?="))[ \t]{0,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"(?![ \t]{1,8}value[ \t]{0,4}=)|'([^'\r\n]{1,4096})'|`([^`\r\n]{1,4096})`|([^ \t\r\n"'`;,&][^ \t\r\n"'`&]{0,4095}))/,
+      secretGroup: [2, 3, 4, 5],
       nameGroup: 1,
       isFalsePositive: notAValue,
       extendWhile: /[^ \t\r\n"'`]/,
@@ -58,6 +58,7 @@ export const generic = defineProvider({
           `$deployToken .= "${fake([ALNUM, 32])}"`,
           `  "deployToken" => "${fake([ALNUM, 32])}"`,
           `System.setProperty("DEPLOY_TOKEN", "${fake([ALNUM, 32])}")`,
+          `deployToken := \`${fake([ALNUM, 32])}\``,
         ],
         noMatch: [
           "PASSWORD_MIN_LENGTH=12",
@@ -79,6 +80,34 @@ export const generic = defineProvider({
           "administrator_login_password = var.db_password",
           "SUMO_ACCESS_KEY={SumoAccessKey}",
           "    password: ENC[AES256_GCM,data:W3PiZ6lD6bpfAdI=,iv:aaaa,tag:bbbb,type:str]",
+        ],
+      },
+    },
+    {
+      id: "secret-element",
+      description: "Credential as the text of an XML element named for it",
+      keywords: nameKeywords,
+      // `<deployToken>value</deployToken>`, the value alone between the tags (Maven settings.xml `<password>`,
+      // .NET/Java XML config). One line only: `redact` streams line by line, and a rule it cannot apply
+      // would leave a secret in its output that `scan` reports.
+      regex:
+        /<([A-Za-z_][A-Za-z0-9_.-]{0,127})>[ \t]{0,64}([^<>\s]{1,4096})[ \t]{0,64}<\/[A-Za-z_][A-Za-z0-9_.-]{0,127}>/,
+      secretGroup: 2,
+      nameGroup: 1,
+      isFalsePositive: notAValue,
+      tags: ["generic", "name-semantics"],
+      severity: "high",
+      docs: "https://maven.apache.org/settings.html#servers",
+      examples: {
+        match: [
+          `<password>${fake([ALNUM, 14])}</password>`,
+          `<deployToken> ${fake([ALNUM, 32])} </deployToken>`,
+        ],
+        noMatch: [
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Maven property reference is the point of the example
+          "<password>${env.PASSWORD}</password>",
+          "<tokenTtl>3600</tokenTtl>",
+          "<password></password>",
         ],
       },
     },
