@@ -4,8 +4,9 @@
  * settings, checks, drift, findings and issues, so any reporter prints them. Recorded values are masks;
  * a rebuilt flagged value is a SecretValue whose mask is the recorded mask and whose raw value is empty.
  */
-import { fingerprint } from "../detect/mask.js";
+
 import { SecretValue } from "../detect/secret-value.js";
+import { fingerprint } from "../model/fingerprint.js";
 import type {
   Attribution,
   CheckResult,

@@ -9,11 +9,15 @@
  * see `fingerprint-key.ts`). A vendor's documentation example key is masked too; its partial mask says
  * `(example)` instead of the length, and it raises no finding.
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { fingerprint } from "../model/fingerprint.js";
 import type { DisplayValue, ExplainResult, Finding, Lineage } from "../model/index.js";
 import { loadFingerprintKey } from "./fingerprint-key.js";
 import { detectSecret, type SecretHit } from "./index.js";
 import { SecretValue } from "./secret-value.js";
+
+/** Re-exported for the library's users: it lives with the model (building a report needs no rules). */
+export { fingerprint };
 
 export type MaskStyle = "full" | "partial" | "fingerprint";
 export const MASK_STYLES: readonly MaskStyle[] = ["full", "partial", "fingerprint"];
@@ -105,11 +109,6 @@ function deepScrub<T>(value: T, secrets: ReadonlyMap<string, string>): T {
     return out as T;
   }
   return value;
-}
-
-/** Identity fingerprint for baselines: hashes source kind, object, key and rule — never the value. */
-export function fingerprint(...parts: string[]): string {
-  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
 }
 
 /** Masks a whole explain result. With `reveal`, values stay plain but findings are still produced. */

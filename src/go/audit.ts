@@ -3,7 +3,7 @@
  * check's id, severity, remediation and references; their messages never contain a setting's value.
  */
 import * as fsp from "node:fs/promises";
-import { fingerprint } from "../detect/mask.js";
+import { fingerprint } from "../model/fingerprint.js";
 import type { Severity } from "../model/index.js";
 import { SEVERITY_RANK } from "../model/index.js";
 import { goChecks } from "./checks/index.js";

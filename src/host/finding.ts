@@ -1,5 +1,5 @@
 /** Builds host findings with one fingerprint scheme (check id, message id, subject, key). */
-import { fingerprint } from "../detect/mask.js";
+import { fingerprint } from "../model/fingerprint.js";
 import type { Finding } from "../model/index.js";
 import type { HostCheckMeta, HostMessage } from "./types.js";
 

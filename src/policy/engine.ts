@@ -8,7 +8,7 @@
  * key and the source kind — never the value — so a baseline survives a rotated secret.
  */
 import { isCelError } from "@bufbuild/cel";
-import { fingerprint } from "../detect/mask.js";
+import { fingerprint } from "../model/fingerprint.js";
 import type { CollectionIssue, DisplayValue, Finding, Lineage, Subject } from "../model/index.js";
 import { type AuditFacts, subjectBinding, varBinding } from "./bindings.js";
 import { type CompiledRule, type Ignore, POLICY_IDS, type Policy } from "./types.js";

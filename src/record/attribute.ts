@@ -14,7 +14,7 @@ import { attributeChain, createResolverContext } from "../attribution/engine.js"
 import { resolvers as defaultResolvers } from "../attribution/index.js";
 import { isShellProgram } from "../attribution/programs.js";
 import type { Resolver, ResolverContext } from "../attribution/resolver.js";
-import { fingerprint } from "../detect/mask.js";
+import { fingerprint } from "../model/fingerprint.js";
 import type {
   Attribution,
   CollectionIssue,

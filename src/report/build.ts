@@ -4,11 +4,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { fingerprint } from "../detect/mask.js";
 import type { DriftReport } from "../drift/diff.js";
 import type { VerifyReport } from "../go/modcache/verify.js";
 import type { GoReport } from "../go/types.js";
 import type { HostReport } from "../host/types.js";
+import { fingerprint } from "../model/fingerprint.js";
 import type {
   CollectionIssue,
   DisplayValue,

@@ -98,15 +98,15 @@ describe("$GITHUB_ENV / $GITHUB_PATH parser (actions/runner SetEnvFileCommand se
 
 // ---------------------------------------------------------------------------------------------------------
 describe("YAML with positions", () => {
-  it("resolves anchors and merge keys, keeping the anchored line; own keys win", () => {
-    const y = parseYamlWithPositions(
+  it("resolves anchors and merge keys, keeping the anchored line; own keys win", async () => {
+    const y = await parseYamlWithPositions(
       ".t: &t\n  variables:\n    A: from-anchor\n    B: b\njob:\n  <<: *t\n  stage: x\n",
       "f.yml",
     );
     const job = y.root?.kind === "map" ? y.root.entries.get("job") : undefined;
     const vars = job?.kind === "map" ? job.entries.get("variables") : undefined;
     expect(vars?.kind === "map" && vars.keyLines.get("A")).toBe(3);
-    const y2 = parseYamlWithPositions(
+    const y2 = await parseYamlWithPositions(
       "a: &a {X: 1, Y: 2}\nb: &b {X: 9}\nc:\n  <<: [*b, *a]\n  Y: 3\n",
       "g.yml",
     );
@@ -117,14 +117,14 @@ describe("YAML with positions", () => {
         : {};
     expect(vals).toEqual({ X: "9", Y: "3" });
   });
-  it("reports malformed YAML as errors, never throws", () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), (s) => {
-        parseYamlWithPositions(s, "x.yml");
+  it("reports malformed YAML as errors, never throws", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), async (s) => {
+        await parseYamlWithPositions(s, "x.yml");
       }),
       { numRuns: 200 },
     );
-    expect(parseYamlWithPositions("a: [1, 2\nb: :\n", "bad.yml").errors.length).toBeGreaterThan(0);
+    expect((await parseYamlWithPositions("a: [1, 2\nb: :\n", "bad.yml")).errors.length).toBeGreaterThan(0);
   });
 });
 
@@ -200,7 +200,7 @@ describe("GitHub workflow files (real: actions/runner, golangci/golangci-lint)",
       path.join(FIX, "github/golangci-lint/.github/workflows/post-release.yml"),
       "utf8",
     );
-    const { workflow } = parseGithubWorkflow(text, "post-release.yml");
+    const { workflow } = await parseGithubWorkflow(text, "post-release.yml");
     expect(workflow!.env.get("GO_VERSION")).toMatchObject({ raw: "1.27.0", line: 18, level: "workflow" });
     const step = workflow!.jobs.get("update-gha-assets")!.steps[2]!;
     expect(step.env.get("GITHUB_TOKEN")).toMatchObject({
@@ -223,7 +223,7 @@ describe("GitHub workflow files (real: actions/runner, golangci/golangci-lint)",
       path.join(FIX, "github/actions-runner/.github/workflows/npm-audit.yml"),
       "utf8",
     );
-    const { workflow } = parseGithubWorkflow(text, "npm-audit.yml");
+    const { workflow } = await parseGithubWorkflow(text, "npm-audit.yml");
     const job = workflow!.jobs.get("npm-audit")!;
     expect(currentStep(job, "__run")?.name).toBe("NPM install and audit fix");
     const step = currentStep(job, "__run_2")!;
@@ -547,7 +547,7 @@ describe("a GitHub Actions step explained through the engine", () => {
       path.join(FIX, "github/golangci-lint/.github/workflows/release.yml"),
       "utf8",
     );
-    const { workflow } = parseGithubWorkflow(text, "release.yml");
+    const { workflow } = await parseGithubWorkflow(text, "release.yml");
     const job = workflow!.jobs.get("release")!;
     expect(job.env.get("GO_VERSION")).toMatchObject({ raw: "1.27.0", level: "job" });
     const withSecrets = job.steps.find((s) => s.env.has("AUR_KEY"))!;

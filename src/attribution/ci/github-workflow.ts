@@ -88,11 +88,11 @@ function envOf(
 }
 
 /** Parses a workflow; null root when malformed (the caller reports `errors`). */
-export function parseGithubWorkflow(
+export async function parseGithubWorkflow(
   text: string,
   file: string,
-): { workflow: GithubWorkflow | null; errors: string[] } {
-  const parsed = parseYamlWithPositions(text, file);
+): Promise<{ workflow: GithubWorkflow | null; errors: string[] }> {
+  const parsed = await parseYamlWithPositions(text, file);
   const root = parsed.root;
   if (root?.kind !== "map" || !root.entries.has("jobs")) {
     return { workflow: null, errors: parsed.errors.length ? parsed.errors : ["not a workflow (no jobs:)"] };

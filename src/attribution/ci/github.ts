@@ -112,7 +112,7 @@ async function loadView(
             "workflow file not in the workspace (no checkout of its repository?): env: lines cannot be attributed",
         });
       else {
-        const parsed = parseGithubWorkflow(text, c.workflowFile);
+        const parsed = await parseGithubWorkflow(text, c.workflowFile);
         workflow = parsed.workflow;
         if (parsed.errors.length > 0)
           ctx.report({

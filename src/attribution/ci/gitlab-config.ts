@@ -131,7 +131,7 @@ async function loadFile(
     return null;
   }
   out.files.push(file);
-  const parsed = parseYamlWithPositions(text, file);
+  const parsed = await parseYamlWithPositions(text, file);
   if (parsed.errors.length > 0) {
     report({
       subject: file,

@@ -5,8 +5,11 @@
  * key spec): the mapping's own keys win, then the merged mappings in the order listed.
  *
  * Tags such as GitLab's `!reference [.job, variables]` are kept (`tag`) for the caller to resolve.
+ *
+ * `yaml` is imported when the first CI file is parsed: most runs are not in a CI job, and the parser is a
+ * quarter of the code `explain` would otherwise load at start-up.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { Node } from "yaml";
 
 export interface PosBase {
   file: string;
@@ -41,7 +44,8 @@ export interface ParsedYaml {
 
 const MAX_DEPTH = 64;
 
-export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
+export async function parseYamlWithPositions(text: string, file: string): Promise<ParsedYaml> {
+  const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = await import("yaml");
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, merge: false, uniqueKeys: false, prettyErrors: false });
   const errors = doc.errors.map((e) => {
