@@ -1,9 +1,14 @@
 // Bundles the CLI into dist/bundle/ (one entry file plus chunks for the commands loaded on demand):
 // module resolution of ~300 ESM files was a third of `explain`'s start-up. The library (dist/index.js)
 // stays unbundled for tree-shaking consumers. Run by `npm run build`, after tsc.
+
+import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
-const pkg = JSON.parse(await import("node:fs").then((fs) => fs.readFileSync("package.json", "utf8")));
+const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+// Chunk names carry a content hash: without a clean directory every build would leave the last one's
+// chunks behind (and `npm pack` would ship them).
+rmSync("dist/bundle", { recursive: true, force: true });
 await build({
   entryPoints: { cli: "src/cli/run.ts" },
   outdir: "dist/bundle",
