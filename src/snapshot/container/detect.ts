@@ -24,8 +24,17 @@ function progName(p: ProcessSnapshot): string {
 }
 
 export function isRuntimeProcess(p: ProcessSnapshot | null | undefined): boolean {
-  return !!p && (isRuntimeProgram(progName(p)) || isRuntimeProgram(p.info.comm));
+  if (!p) return false;
+  // A scan asks this of every ancestor of every process: once per snapshot.
+  let r = runtimeCache.get(p);
+  if (r === undefined) {
+    r = isRuntimeProgram(progName(p)) || isRuntimeProgram(p.info.comm);
+    runtimeCache.set(p, r);
+  }
+  return r;
 }
+
+const runtimeCache = new WeakMap<ProcessSnapshot, boolean>();
 
 export interface CgroupContainer {
   id: string;
@@ -45,6 +54,16 @@ const CGROUP_PATTERNS: ReadonlyArray<[RegExp, CgroupContainer["manager"]]> = [
 
 /** The container id in `/proc/<pid>/cgroup` lines, if a path names one. */
 export function containerFromCgroup(lines: readonly string[]): CgroupContainer | undefined {
+  // Asked of every ancestor of every process in a scan (13 lines each on a cgroup v1 host): once per list.
+  if (cgroupCache.has(lines)) return cgroupCache.get(lines);
+  const c = parseCgroupContainer(lines);
+  cgroupCache.set(lines, c);
+  return c;
+}
+
+const cgroupCache = new WeakMap<readonly string[], CgroupContainer | undefined>();
+
+function parseCgroupContainer(lines: readonly string[]): CgroupContainer | undefined {
   for (const line of lines) {
     const path = line.split(":").slice(2).join(":");
     // conmon's own cgroup is `libpod-conmon-<id>`: it is not inside the container.
