@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { goldenReport, SECRET } from "../../test/report/golden-input.js";
 import { recordRun } from "./deliver.js";
@@ -387,5 +388,162 @@ describe("audit verify: tampering", () => {
       /cannot read the audit log \(ENOENT\)/,
     );
     expect(() => verifyAuditFiles([dir])).toThrow(/not a regular file/);
+  });
+});
+
+describe("audit verify: the byte-level fast path judges as JSON.parse does", () => {
+  let ls: string[];
+  let macLs: string[];
+  beforeAll(async () => {
+    const f = file();
+    await runs(f, 2);
+    ls = lines(f);
+    const k = join(dir, "fkey");
+    writeFileSync(k, "k".repeat(32));
+    const g = file();
+    await runs(g, 1, {}, k);
+    macLs = lines(g);
+  });
+  /** Both paths over the same bytes: the same result, damage for damage. */
+  const same = (content: string | Buffer, o: { key?: AuditKey; noMac?: boolean } = {}) => {
+    const f = file();
+    writeFileSync(f, content);
+    const fast = verifyAuditFiles([f], o);
+    expect(fast).toEqual(verifyAuditFiles([f], { ...o, fastPath: false }));
+    return fast;
+  };
+  /** A record's body edited as text and hashed over its raw bytes (as a forger without JSON would). */
+  const rawSeal = (line: string, edit: (body: string) => string) => {
+    const body = edit(line.slice(0, line.indexOf(',"hash":"')));
+    return `${body},"hash":"${createHash("sha256").update(`${body}}`).digest("hex")}"}`;
+  };
+
+  it("agrees on intact logs, with and without MACs", () => {
+    expect(same(`${ls.join("\n")}\n`).damages).toEqual([]);
+    expect(same(`${macLs.join("\n")}\n`, { key: KEY }).damages).toEqual([]);
+    expect(same(`${macLs.join("\n")}\n`, { noMac: true }).damages).toEqual([]);
+    expect(same(`${macLs.join("\n")}\n`, { key: auditKey(Buffer.from("w".repeat(32))) }).damages).not.toEqual(
+      [],
+    );
+  });
+
+  it("a body that is no JSON but hashes right is corrupted, not accepted", () => {
+    const bad: [string, string][] = [
+      ['"code":"', '"code":01,"x":"'], // leading zero
+      ['"code":"', '"code":1.,"x":"'],
+      ['"code":"', '"code":-,"x":"'],
+      ['"code":"', '"code":tru,"x":"'],
+      ['"code":"', '"code":[1,],"x":"'], // trailing comma
+      ['"code":"', '"code":{"a":1,},"x":"'],
+      ['"code":"', '"code":\'a\',"x":"'],
+      ['"code":"', '"code":"\t","x":"'], // a raw control character in a string
+      ['"code":"', '"code":"\\x","x":"'], // an escape JSON has not
+      ['"code":"', '"code":"\\u12g4","x":"'],
+      ['"code":"', '"code":{"a"},"x":"'],
+      ['"code":"', '"code":[}],"x":"'],
+      ['"payload":{', '"payload":{,'],
+      ['"payload":{', '"payload":{"a":1}}{'],
+    ];
+    for (const [from, to] of bad) {
+      const x = [...ls];
+      x[3] = rawSeal(x[3]!, (b) => b.replace(from, to));
+      expect(x[3]).not.toBe(ls[3]);
+      const v = same(`${x.join("\n")}\n`);
+      expect(v.damages[0], to).toMatchObject({ kind: "corrupted", line: 4 });
+    }
+  });
+
+  it("agrees where the bytes are valid JSON in another layout, or not UTF-8", () => {
+    const variants: ((b: string) => string)[] = [
+      (b) => b.replace('"code":"', '"code": "'), // whitespace
+      (b) => b.replace('"code":"', '"code":"\\u00e9\\n'), // escapes
+      (b) => b.replace('"code":"', '"code":"é'), // non-ASCII
+      (b) => b.replace('"code":"', '"code":[1e5,-0.5,true,null,{},[]],"c2":"'),
+      (b) => b.replace('"run":"', '"run":"\\u0041'), // an escape in a member read as text
+      (b) => b.replace('"type":"', '"type":"é'),
+      (b) => b.replace('"seq":', '"seq":-'),
+      (b) => b.replace(/"seq":(\d+)/, '"seq":$1.0'),
+      (b) => b.replace(/"seq":(\d+)/, '"seq":1$1000000000000000'), // not a safe integer
+      (b) => b.replace('"v":1', '"v":1,"w":2'), // a member after v
+      (b) => b.replace('"v":1', '"v":1.0'),
+      (b) => b.replace('{"host"', '{"a":1,"host"'), // an unknown member
+      (b) => b.replace('"prev":"', '"prev":"A').replace(/("prev":"A[0-9a-f]{63})[0-9a-f]/, "$1"), // upper-case hex
+      (b) => b.replace('"host":"', '"host":"\\"'),
+    ];
+    for (const edit of variants) {
+      const x = [...ls];
+      x[5] = rawSeal(x[5]!, edit);
+      expect(x[5]).not.toBe(ls[5]);
+      same(`${x.join("\n")}\n`);
+    }
+    // Bytes after the closing brace: whitespace is JSON (the record then hashes by its canonical form), the rest not.
+    expect(same(`${ls.map((l, i) => (i === 2 ? `${l} ` : l)).join("\n")}\n`).damages).toEqual([]);
+    for (const tail of ["}", "x", ",", "\u0000"]) {
+      const v = same(`${ls.map((l, i) => (i === 2 ? l + tail : l)).join("\n")}\n`);
+      expect(v.damages[0], tail).toMatchObject({ kind: "corrupted", line: 3 });
+    }
+    // Invalid UTF-8 inside a string, even hashed as it is: the text decoder's replacement character is what
+    // JSON.parse reads, so the record does not match its hash.
+    for (const byte of [0xff, 0xc3, 0x80]) {
+      const line = Buffer.from(ls[6]!.slice(0, ls[6]!.indexOf(',"hash":"')));
+      line[line.indexOf('"code":"') + 8] = byte;
+      const h = createHash("sha256")
+        .update(Buffer.concat([line, Buffer.from("}")]))
+        .digest("hex");
+      const bytes = Buffer.concat([
+        Buffer.from(`${ls.slice(0, 6).join("\n")}\n`),
+        line,
+        Buffer.from(`,"hash":"${h}"}\n${ls.slice(7).join("\n")}\n`),
+      ]);
+      expect(same(bytes).damages[0]).toMatchObject({ kind: "edited", line: 7 });
+    }
+  });
+
+  it("agrees on random damage: bytes changed, inserted or removed, lines moved", () => {
+    const chars = [
+      '"',
+      "\\",
+      ",",
+      ":",
+      "{",
+      "}",
+      "[",
+      "]",
+      " ",
+      "0",
+      "1",
+      "a",
+      "e",
+      "-",
+      ".",
+      "é",
+      "\t",
+      "\n",
+      "\u0000",
+    ];
+    const edit = fc.record({
+      line: fc.nat(),
+      pos: fc.nat(),
+      op: fc.constantFrom("set", "insert", "delete", "append", "swap", "dup"),
+      ch: fc.constantFrom(...chars),
+    });
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(edit, { minLength: 1, maxLength: 3 }), (mac, edits) => {
+        const x = [...(mac ? macLs : ls)];
+        for (const { line, pos, op, ch } of edits) {
+          const i = line % x.length;
+          const l = x[i]!;
+          const p = pos % (l.length + 1);
+          if (op === "set") x[i] = l.slice(0, p) + ch + l.slice(p + 1);
+          else if (op === "insert") x[i] = l.slice(0, p) + ch + l.slice(p);
+          else if (op === "delete") x[i] = l.slice(0, p) + l.slice(p + 1);
+          else if (op === "append") x[i] = l + ch;
+          else if (op === "swap" && i + 1 < x.length) [x[i], x[i + 1]] = [x[i + 1]!, l];
+          else if (op === "dup") x.splice(i, 0, l);
+        }
+        same(`${x.join("\n")}\n`, mac ? { key: KEY } : {});
+      }),
+      { numRuns: 150 },
+    );
   });
 });

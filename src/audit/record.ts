@@ -81,7 +81,8 @@ export function macOf(hash: string, key: Buffer): string {
   }
   if (hash.length !== 64) return createHmac("sha256", key).update(hash, "latin1").digest("hex");
   p.inner.write(hash, 64, "latin1");
-  oneShot("sha256", p.inner, "buffer").copy(p.outer, 64);
+  // The inner digest as hex, decoded into place: cheaper than a "buffer" digest (a new Buffer) and a copy.
+  p.outer.write(oneShot("sha256", p.inner, "hex"), 64, "hex");
   return oneShot("sha256", p.outer, "hex");
 }
 

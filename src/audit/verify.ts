@@ -12,6 +12,8 @@
  * That needs a head recorded elsewhere: `expectHeads` (`--expect-head`) or a `witness` (a syslog capture
  * of the run-end events).
  */
+import { isUtf8 } from "node:buffer";
+import { hash as oneShot } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { AUDIT_SCHEMA, type AuditKey, GENESIS, HEX64, macOf, recomputeHash, sha256Hex } from "./record.js";
 
@@ -70,6 +72,11 @@ export interface VerifyOptions {
   witness?: WitnessEntry[];
   /** Longest line accepted (bytes). */
   maxLineBytes?: number;
+  /**
+   * False: judge every line with `JSON.parse` (the path for lines not laid out as envtrace writes them),
+   * the reference the byte-level fast path is tested against. Default true.
+   */
+  fastPath?: boolean;
 }
 
 /** A problem that stops verification before any record is judged (exit 2). */
@@ -85,8 +92,24 @@ interface RawLine {
   tooLong: boolean;
 }
 
-/** The lines of a file, read in 4 MiB chunks; a line longer than `max` is reported, not held. */
-export function* fileLines(file: string, max = MAX_RECORD_BYTES): Generator<RawLine> {
+/**
+ * Called once per line with its bytes `buf[start, end)`; `buf` is reused after the call returns, and
+ * `buf[end]` is the line's newline (or past the buffer's end).
+ */
+type OnLine = (
+  buf: Buffer,
+  start: number,
+  end: number,
+  line: number,
+  torn: boolean,
+  tooLong: boolean,
+) => void;
+
+/**
+ * The lines of a file as byte ranges, read in 4 MiB chunks and cut at each newline with `indexOf` (no text
+ * is decoded here); a line longer than `max` is reported (`tooLong`), not held.
+ */
+export function forEachLine(file: string, max: number, onLine: OnLine): void {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -101,7 +124,7 @@ export function* fileLines(file: string, max = MAX_RECORD_BYTES): Generator<RawL
     );
   }
   try {
-    const buf = Buffer.alloc(4 * 1024 * 1024);
+    const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
     // Bytes of an unfinished line from the previous chunks (dropped once it is known to be too long).
     let carry: Buffer[] = [];
     let carryLen = 0;
@@ -110,8 +133,8 @@ export function* fileLines(file: string, max = MAX_RECORD_BYTES): Generator<RawL
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
-      const firstNl = buf.indexOf(0x0a);
-      if (firstNl < 0 || firstNl >= n) {
+      let nl = buf.indexOf(0x0a);
+      if (nl < 0 || nl >= n) {
         if (!tooLong && carryLen + n <= max) {
           carry.push(Buffer.from(buf.subarray(0, n)));
           carryLen += n;
@@ -124,48 +147,48 @@ export function* fileLines(file: string, max = MAX_RECORD_BYTES): Generator<RawL
       }
       // The line that began in earlier chunks.
       line++;
-      if (tooLong || carryLen + firstNl > max) yield { line, text: "", torn: false, tooLong: true };
-      else
-        yield {
-          line,
-          text: Buffer.concat([...carry, buf.subarray(0, firstNl)]).toString("utf8"),
-          torn: false,
-          tooLong: false,
-        };
+      if (tooLong || carryLen + nl > max) onLine(buf, 0, 0, line, false, true);
+      else if (carryLen === 0) onLine(buf, 0, nl, line, false, false);
+      else {
+        const whole = Buffer.concat([...carry, buf.subarray(0, nl)]);
+        onLine(whole, 0, whole.length, line, false, false);
+      }
       carry = [];
       carryLen = 0;
       tooLong = false;
-      // Whole lines of this chunk: decoded at once, split as text.
-      const lastNl = buf.lastIndexOf(0x0a, n - 1);
-      if (lastNl > firstNl) {
-        const texts = buf.toString("utf8", firstNl + 1, lastNl).split("\n");
-        for (const text of texts) {
-          line++;
-          if (text.length > max && Buffer.byteLength(text) > max)
-            yield { line, text: "", torn: false, tooLong: true };
-          else yield { line, text, torn: false, tooLong: false };
-        }
+      // Whole lines of this chunk.
+      let from = nl + 1;
+      for (;;) {
+        nl = buf.indexOf(0x0a, from);
+        if (nl < 0 || nl >= n) break;
+        line++;
+        onLine(buf, from, nl, line, false, nl - from > max);
+        from = nl + 1;
       }
-      if (lastNl + 1 < n) {
-        const rest = buf.subarray(lastNl + 1, n);
-        if (rest.length <= max) {
-          carry.push(Buffer.from(rest));
-          carryLen = rest.length;
+      if (from < n) {
+        if (n - from <= max) {
+          carry.push(Buffer.from(buf.subarray(from, n)));
+          carryLen = n - from;
         } else tooLong = true;
       }
     }
     if (carryLen > 0 || tooLong) {
       line++;
-      yield {
-        line,
-        text: tooLong ? "" : Buffer.concat(carry).toString("utf8"),
-        torn: true,
-        tooLong,
-      };
+      const whole = tooLong ? buf.subarray(0, 0) : Buffer.concat(carry);
+      onLine(whole, 0, whole.length, line, true, tooLong);
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** The lines of a file as text (for readers that parse every record anyway). */
+export function fileLines(file: string, max = MAX_RECORD_BYTES): RawLine[] {
+  const out: RawLine[] = [];
+  forEachLine(file, max, (buf, start, end, line, torn, tooLong) =>
+    out.push({ line, text: tooLong ? "" : buf.toString("utf8", start, end), torn, tooLong }),
+  );
+  return out;
 }
 
 interface Entry {
@@ -218,6 +241,260 @@ function keysInOrder(o: Record<string, unknown>): boolean {
     prev = k;
   }
   return true;
+}
+
+// The fast path: a record exactly as envtrace writes it, judged from its bytes without JSON.parse.
+//
+// `{"host":S,("kid":S,)?"payload":{…},"prev":"<hex64>","run":S,"seq":N,"time":S,"type":S,"v":1,
+// "hash":"<hex64>"(,"mac":"<hex64>")?}` with no whitespace, every value strict JSON (RFC 8259), `kid`, `run`
+// and `type` plain ASCII without escapes, `seq` a safe integer, any non-ASCII byte valid UTF-8 and a type
+// other than `rotate`. Such a line is one that `JSON.parse` + {@link parseEntry} accept, and its body bytes
+// are the ones they hash; so when the body hashes to `hash`, the entry is the one {@link parseEntry} would
+// make. Anything else — another layout or member order, whitespace, an escape where a value is read, a hash
+// that does not match — returns undefined and goes to {@link parseEntry}, which names the damage as before.
+// (The scanner only has to be as strict as JSON.parse: a valid line it refuses just takes the slow path.)
+
+const Q = 0x22; // "
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+
+/** A byte inside a JSON string: 0 plain ASCII, 1 quote, 2 backslash, 3 control character, 4 non-ASCII. */
+const IN_STRING = new Uint8Array(256);
+/** The bytes that may follow a backslash (other than `u`). */
+const ESCAPE = new Uint8Array(256);
+/** Hex digits: 1 lower case (as hashes are written), 2 upper case (allowed in `\uXXXX` only). */
+const HEX = new Uint8Array(256);
+for (let c = 0; c < 256; c++) IN_STRING[c] = c === Q ? 1 : c === 0x5c ? 2 : c < 0x20 ? 3 : c >= 0x80 ? 4 : 0;
+for (const c of '"\\/bfnrt') ESCAPE[c.charCodeAt(0)] = 1;
+for (const c of "0123456789abcdef") HEX[c.charCodeAt(0)] = 1;
+for (const c of "ABCDEF") HEX[c.charCodeAt(0)] = 2;
+
+/** Set by {@link skipString}: a string held a backslash escape / a byte ≥ 0x80. */
+let sawEscape = false;
+let sawHigh = false;
+
+/** The index after the JSON string that opens at p, or -1 (also for p = -1). */
+function skipString(b: Buffer, p: number, end: number): number {
+  if (p < 0 || b[p] !== Q) return -1;
+  for (p++; p < end; p++) {
+    const k = IN_STRING[b[p]!];
+    if (k === 0) continue;
+    if (k === 1) return p + 1;
+    if (k === 4) sawHigh = true;
+    else if (k === 3) return -1;
+    else {
+      sawEscape = true;
+      p++;
+      if (b[p] === 0x75) {
+        if (p + 4 >= end) return -1;
+        for (let j = 0; j < 4; j++) if (!HEX[b[++p]!]) return -1;
+      } else if (p >= end || !ESCAPE[b[p]!]) return -1;
+    }
+  }
+  return -1;
+}
+
+/** A string whose value is read as it is: plain ASCII, no escape; the index after it, or -1. */
+function plainString(b: Buffer, p: number, end: number): number {
+  const high = sawHigh;
+  sawHigh = false;
+  sawEscape = false;
+  const q = skipString(b, p, end);
+  const plain = !sawHigh && !sawEscape;
+  sawHigh = high;
+  return plain ? q : -1;
+}
+
+const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
+
+/** The index after the number that starts at p, or -1 (RFC 8259 §6). */
+function skipNumber(b: Buffer, p: number, end: number): number {
+  if (b[p] === 0x2d) p++;
+  if (b[p] === 0x30) p++;
+  else if (isDigit(b[p])) while (p < end && isDigit(b[p])) p++;
+  else return -1;
+  if (b[p] === 0x2e) {
+    p++;
+    if (!isDigit(b[p])) return -1;
+    while (p < end && isDigit(b[p])) p++;
+  }
+  if (b[p] === 0x65 || b[p] === 0x45) {
+    p++;
+    if (b[p] === 0x2b || b[p] === 0x2d) p++;
+    if (!isDigit(b[p])) return -1;
+    while (p < end && isDigit(b[p])) p++;
+  }
+  return p > end ? -1 : p;
+}
+
+/** The index after the ASCII word `w` at p, or -1. */
+function word(b: Buffer, p: number, end: number, w: string): number {
+  if (p < 0 || p + w.length > end) return -1;
+  for (let k = 0; k < w.length; k++) if (b[p + k] !== w.charCodeAt(k)) return -1;
+  return p + w.length;
+}
+
+const MAX_DEPTH = 256;
+const open = new Uint8Array(MAX_DEPTH);
+
+/**
+ * The index after the JSON value (without whitespace) at p, or -1: not one, or nested deeper than
+ * {@link MAX_DEPTH}. Iterative, so deep nesting cannot overflow the stack.
+ */
+function skipValue(b: Buffer, p: number, end: number): number {
+  let depth = 0;
+  for (;;) {
+    // A value at p.
+    const c = b[p];
+    if (c === Q) p = skipString(b, p, end);
+    else if (c === LBRACE || c === LBRACKET) {
+      const close = c === LBRACE ? RBRACE : RBRACKET;
+      if (b[p + 1] === close) p += 2;
+      else {
+        if (depth === MAX_DEPTH) return -1;
+        open[depth++] = c;
+        p++;
+        if (c === LBRACE) {
+          p = skipString(b, p, end);
+          if (p < 0 || b[p] !== COLON) return -1;
+          p++;
+        }
+        continue;
+      }
+    } else if (c === 0x74) p = word(b, p, end, "true");
+    else if (c === 0x66) p = word(b, p, end, "false");
+    else if (c === 0x6e) p = word(b, p, end, "null");
+    else if (c === 0x2d || isDigit(c)) p = skipNumber(b, p, end);
+    else return -1;
+    if (p < 0) return -1;
+    // After a value: close what ends here, then the next member or element.
+    for (;;) {
+      if (depth === 0) return p;
+      const d = b[p];
+      const top = open[depth - 1];
+      if (d === COMMA) {
+        p++;
+        if (top === LBRACE) {
+          p = skipString(b, p, end);
+          if (p < 0 || b[p] !== COLON) return -1;
+          p++;
+        }
+        break;
+      }
+      if ((d === RBRACE && top === LBRACE) || (d === RBRACKET && top === LBRACKET)) {
+        depth--;
+        p++;
+        continue;
+      }
+      return -1;
+    }
+  }
+}
+
+/** `,"name":` at p (`{"name":` for the first member): the index of its value, or -1 (also for p = -1). */
+function member(b: Buffer, p: number, end: number, name: string, first = false): number {
+  if (p < 0 || b[p] !== (first ? LBRACE : COMMA) || b[p + 1] !== Q) return -1;
+  p = word(b, p + 2, end, name);
+  return p < 0 || b[p] !== Q || b[p + 1] !== COLON ? -1 : p + 2;
+}
+
+/** A quoted 64-byte value at p (its bytes not checked): the index after it, or -1. */
+function quoted64(b: Buffer, p: number, end: number): number {
+  return p < 0 || p + 66 > end || b[p] !== Q || b[p + 65] !== Q ? -1 : p + 66;
+}
+
+function isHex64(b: Buffer, p: number): boolean {
+  for (let k = p; k < p + 64; k++) if (HEX[b[k]!] !== 1) return false;
+  return true;
+}
+
+/** The bytes at p spell the ASCII string s. */
+function spells(b: Buffer, p: number, s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (b[p + k] !== s.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Strings of the last records (type, run and hash repeat from record to record), reused rather than made anew. */
+const seen: string[] = [];
+let lastRun = "";
+let lastHash = GENESIS;
+
+function textAt(b: Buffer, from: number, to: number, cache: string): string {
+  return to - from === cache.length && spells(b, from, cache) ? cache : b.toString("latin1", from, to);
+}
+
+function typeAt(b: Buffer, from: number, to: number): string {
+  for (const t of seen) if (t.length === to - from && spells(b, from, t)) return t;
+  const t = b.toString("latin1", from, to);
+  if (seen.length < 16) seen.push(t);
+  return t;
+}
+
+function fastEntry(b: Buffer, start: number, end: number, file: string, line: number): Entry | undefined {
+  sawHigh = false;
+  let p = skipString(b, member(b, start, end, "host", true), end);
+  let kid: string | undefined;
+  if (p > 0 && b[p + 2] === 0x6b) {
+    const at = member(b, p, end, "kid");
+    p = plainString(b, at, end);
+    if (p < 0) return undefined;
+    kid = b.toString("latin1", at + 1, p - 1);
+  }
+  p = member(b, p, end, "payload");
+  if (b[p] !== LBRACE) return undefined;
+  p = skipValue(b, p, end);
+  const prevAt = member(b, p, end, "prev") + 1;
+  p = quoted64(b, prevAt - 1, end);
+  const runAt = member(b, p, end, "run") + 1;
+  p = plainString(b, runAt - 1, end);
+  const runEnd = p - 1;
+  const seqAt = member(b, p, end, "seq");
+  if (seqAt < 0) return undefined;
+  let seq = 0;
+  p = seqAt;
+  if (b[p] === 0x30) p++;
+  else while (p < end && isDigit(b[p])) seq = seq * 10 + b[p++]! - 0x30;
+  if (p === seqAt || p - seqAt > 15) return undefined;
+  p = skipString(b, member(b, p, end, "time"), end);
+  const typeStart = member(b, p, end, "type") + 1;
+  p = plainString(b, typeStart - 1, end);
+  const typeEnd = p - 1;
+  p = member(b, p, end, "v");
+  if (p < 0 || b[p] !== 0x31) return undefined;
+  const bodyEnd = p + 1;
+  const hashAt = member(b, bodyEnd, end, "hash") + 1;
+  p = quoted64(b, hashAt - 1, end);
+  let macAt = -1;
+  if (p > 0 && b[p] === COMMA) {
+    macAt = member(b, p, end, "mac") + 1;
+    p = quoted64(b, macAt - 1, end);
+    if (p > 0 && !isHex64(b, macAt)) return undefined;
+  }
+  if (p < 0 || b[p] !== RBRACE || p + 1 !== end) return undefined;
+  const type = typeAt(b, typeStart, typeEnd);
+  if (type === "rotate") return undefined;
+  if (sawHigh && !isUtf8(b.subarray(start, end))) return undefined;
+  // The body is the line up to `"v":1` and a closing brace: hashed in place (its next byte, for a moment).
+  b[bodyEnd] = RBRACE;
+  const hash = oneShot("sha256", b.subarray(start, bodyEnd + 1), "hex");
+  b[bodyEnd] = COMMA;
+  // Equal to what a hash function writes: 64 lower-case hex digits.
+  if (!spells(b, hashAt, hash)) return undefined;
+  let prev = lastHash;
+  if (!spells(b, prevAt, prev)) {
+    if (!isHex64(b, prevAt)) return undefined;
+    prev = b.toString("latin1", prevAt, prevAt + 64);
+  }
+  lastHash = hash;
+  lastRun = textAt(b, runAt, runEnd, lastRun);
+  const e: Entry = { file, line, torn: false, seq, prev, hash, type, run: lastRun, selfOk: true };
+  if (macAt > 0) e.mac = b.toString("latin1", macAt, macAt + 64);
+  if (kid !== undefined) e.kid = kid;
+  return e;
 }
 
 function parseEntry(raw: RawLine, file: string): Entry {
@@ -304,12 +581,15 @@ export function verifyAuditFiles(files: readonly string[], o: VerifyOptions = {}
   const entries: Entry[] = [];
   const perFile: VerifiedFile[] = [];
   const empty: string[] = [];
+  const fast = o.fastPath !== false;
   for (const file of files) {
     const vf: VerifiedFile = { file, records: 0 };
     let any = false;
-    for (const raw of fileLines(file, o.maxLineBytes)) {
+    forEachLine(file, o.maxLineBytes ?? MAX_RECORD_BYTES, (buf, start, end, line, torn, tooLong) => {
       any = true;
-      const e = parseEntry(raw, file);
+      const e =
+        (fast && !torn && !tooLong && fastEntry(buf, start, end, file, line)) ||
+        parseEntry({ line, text: tooLong ? "" : buf.toString("utf8", start, end), torn, tooLong }, file);
       entries.push(e);
       if (e.seq !== undefined && e.hash && !e.problem) {
         vf.records++;
@@ -317,7 +597,7 @@ export function verifyAuditFiles(files: readonly string[], o: VerifyOptions = {}
         vf.lastSeq = e.seq;
         vf.head = e.hash;
       }
-    }
+    });
     if (!any) empty.push(file);
     perFile.push(vf);
   }
