@@ -66,6 +66,8 @@ export class ProcessScanner {
       this.session = new ExplainSession({ root: this.opts.root, reveal: !!this.opts.reveal });
     }
     const session = this.session;
+    // Within a session a pid may now be another process: re-read every process (and ancestor) each scan.
+    session.reader.forget();
     const pids = await session.reader.listPids();
     let batch: Subject[] = [];
     let explained = 0;

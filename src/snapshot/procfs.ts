@@ -80,6 +80,14 @@ export class ProcReader {
     return p;
   }
 
+  /**
+   * Drops every process read so far. A long-lived reader (the agent's, one per session of many scans) calls it
+   * before each scan: a pid seen earlier may now be another process, and its environ is not kept meanwhile.
+   */
+  forget(): void {
+    this.cache.clear();
+  }
+
   /** Boot time in seconds since the epoch (`btime` in `/proc/stat`). */
   bootTime(): Promise<number | undefined> {
     this.btime ??= this.fs
