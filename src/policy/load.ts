@@ -182,9 +182,14 @@ function load(text: string, file: string, opts: LoadOptions): Policy {
     }
     return line;
   };
-  validateSchema ??= new Ajv({ allErrors: false, strict: true, strictRequired: false }).compile(
-    POLICY_SCHEMA,
-  );
+  // validateSchema: false — the schema is ours and tested; checking it against the JSON Schema
+  // meta-schema compiled the meta-schema at every run (70% of this step, ~10% of `check`'s wall time).
+  validateSchema ??= new Ajv({
+    allErrors: false,
+    strict: true,
+    strictRequired: false,
+    validateSchema: false,
+  }).compile(POLICY_SCHEMA);
   if (!validateSchema(data)) {
     const e = pickError(validateSchema.errors ?? []);
     const path = e.instancePath
