@@ -24,10 +24,10 @@
  * - `stageTimestamp`, `hostname`, `appName`, `msgID` and `syslogSeverity` are the RFC 5424 TIMESTAMP,
  *   HOSTNAME, APP-NAME, MSGID and severity the `syslog` format writes for the same event, one to one.
  */
-import { createHash } from "node:crypto";
-import { stringify } from "yaml";
+import { hash as digest } from "node:crypto";
+import { Document, stringify } from "yaml";
 import type { Report, Severity, Subject } from "../model/index.js";
-import { type ReportEvent, reportEvents } from "./events.js";
+import { forEachEvent, type ReportEvent } from "./events.js";
 import { sourceJson, subjectJson } from "./json.js";
 import type { RenderOptions, Reporter } from "./reporter.js";
 import { summarize } from "./summary.js";
@@ -74,7 +74,8 @@ const RESOURCES: Record<Subject["kind"], string> = {
   "audit-log": "auditlogs",
 };
 
-const hash = (s: string, n: number) => createHash("sha256").update(s).digest("hex").slice(0, n);
+// One-shot `crypto.hash`: a `createHash` object per event costs more than the rest of the event.
+const hash = (s: string, n: number) => digest("sha256", s, "hex").slice(0, n);
 
 /**
  * A DNS-1123 subdomain (RFC 1123 labels joined by dots; at most 253 characters) for `id`: its lower-case
@@ -108,14 +109,51 @@ function namespaceOf(kind: Subject["kind"], details: Subject["details"] | undefi
 }
 
 function metadata(name: string, namespace: string | undefined, labels: Record<string, string>) {
+  const kept: Record<string, string> = {};
+  for (const k in labels) if (labels[k] !== "") kept[k] = labels[k]!;
+  return { name, ...(namespace ? { namespace } : {}), labels: kept };
+}
+
+/** What every object of one rendering shares, worked out once. */
+interface RunContext {
+  r: Report;
+  opts: RenderOptions;
+  /** `dns1123Name(run.id, 200)`: the events' names are this and their index. */
+  eventPrefix: string;
+  runLabel: string;
+  userAgent: string;
+  appName: string;
+  /** headerField results (HOSTNAME, MSGID) by input. */
+  hostnames: Map<string | undefined, string>;
+  msgIds: Map<string, string>;
+}
+
+function runContext(r: Report, opts: RenderOptions): RunContext {
   return {
-    name,
-    ...(namespace ? { namespace } : {}),
-    labels: Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== "")),
+    r,
+    opts,
+    eventPrefix: dns1123Name(r.run.id, 200),
+    runLabel: labelValue(r.run.id),
+    userAgent: `${r.run.tool.name}/${r.run.tool.version}`,
+    appName: headerField(opts.syslog?.appName ?? "envtrace", 48),
+    hostnames: new Map(),
+    msgIds: new Map(),
   };
 }
 
-/** Drops `undefined` so that YAML and the schema see only what is there. */
+function memo<K>(m: Map<K, string>, k: K, f: (k: K) => string): string {
+  let v = m.get(k);
+  if (v === undefined) {
+    v = f(k);
+    m.set(k, v);
+  }
+  return v;
+}
+
+/**
+ * Drops `undefined` so that YAML and the schema see only what is there. (The renderer skips it: its YAML
+ * writer leaves out what JSON would.)
+ */
 function clean<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
 }
@@ -124,6 +162,10 @@ const SEVERITIES: Severity[] = ["critical", "high", "medium", "low", "info"];
 
 /** One EnvProvenanceReport: the subject and everything found for it (values masked). */
 export function provenanceReport(r: Report, s: Subject): Record<string, unknown> {
+  return clean(provenanceReportIn(r, s, labelValue(r.run.id)));
+}
+
+function provenanceReportIn(r: Report, s: Subject, runLabel: string): Record<string, unknown> {
   const json = subjectJson(s, r.run.revealed);
   const sum = summarize([s]);
   const bySeverity = Object.fromEntries(SEVERITIES.map((x) => [x, sum.findings[x] ?? 0]));
@@ -156,16 +198,16 @@ export function provenanceReport(r: Report, s: Subject): Record<string, unknown>
       bySource: sum.byKind,
     },
   };
-  return clean({
+  return {
     apiVersion: K8S_API_VERSION,
     kind: "EnvProvenanceReport",
     metadata: metadata(dns1123Name(s.id), namespaceOf(s.kind, s.details), {
       "app.kubernetes.io/managed-by": "envtrace",
       "envtrace.dev/subject-kind": s.kind,
-      "envtrace.dev/run": labelValue(r.run.id),
+      "envtrace.dev/run": runLabel,
     }),
     report,
-  });
+  };
 }
 
 /** A finding as the CRDs hold it: location flattened, attribution as a source. */
@@ -293,6 +335,17 @@ export function auditEvent(
   opts: RenderOptions = {},
   subject?: Subject,
 ): Record<string, unknown> | null {
+  const o = auditEventIn(runContext(r, opts), e, index, subject);
+  return o && clean(o);
+}
+
+function auditEventIn(
+  ctx: RunContext,
+  e: ReportEvent,
+  index: number,
+  subject: Subject | undefined,
+): Record<string, unknown> | null {
+  const { r, opts } = ctx;
   const level = opts.k8s?.level ?? defaultLevel(e);
   if (level === "None") return null;
   const rich = LEVEL_RANK[level] >= LEVEL_RANK.RequestResponse;
@@ -303,9 +356,9 @@ export function auditEvent(
   const obj: Record<string, unknown> = {
     apiVersion: K8S_API_VERSION,
     kind: "EnvAuditEvent",
-    metadata: metadata(`${dns1123Name(r.run.id, 200)}-${String(index).padStart(6, "0")}`, ns, {
+    metadata: metadata(`${ctx.eventPrefix}-${String(index).padStart(6, "0")}`, ns, {
       "app.kubernetes.io/managed-by": "envtrace",
-      "envtrace.dev/run": labelValue(r.run.id),
+      "envtrace.dev/run": ctx.runLabel,
       "envtrace.dev/type": e.type,
       ...(e.severity ? { "envtrace.dev/severity": e.severity } : {}),
     }),
@@ -318,13 +371,13 @@ export function auditEvent(
     code: e.code,
     ...(e.severity ? { severity: e.severity } : {}),
     user: userOf(e.type === "variable" || e.type === "setting" || e.type === "finding" ? src : undefined),
-    userAgent: `${r.run.tool.name}/${r.run.tool.version}`,
+    userAgent: ctx.userAgent,
     objectRef: objectRef(e, subject, ns),
     requestReceivedTimestamp: r.run.startedAt,
     stageTimestamp: e.time,
-    hostname: headerField(e.host, 255),
-    appName: headerField(opts.syslog?.appName ?? "envtrace", 48),
-    msgID: headerField(e.code, 32),
+    hostname: memo(ctx.hostnames, e.host, (h) => headerField(h, 255)),
+    appName: ctx.appName,
+    msgID: memo(ctx.msgIds, e.code, (c) => headerField(c, 32)),
     syslogSeverity: syslogSeverity(e),
     subject: { id: e.subject.id, kind: e.subject.kind, name: e.subject.name },
   };
@@ -366,7 +419,7 @@ export function auditEvent(
       break;
     }
   }
-  return clean(obj);
+  return obj;
 }
 
 function objectRef(e: ReportEvent, subject: Subject | undefined, ns: string | undefined) {
@@ -390,15 +443,24 @@ function objectRef(e: ReportEvent, subject: Subject | undefined, ns: string | un
 /** Every object of a report, in order: reports, then events. */
 export function k8sObjects(r: Report, opts: RenderOptions = {}): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
-  if (opts.k8s?.reports !== false) for (const s of r.subjects) out.push(provenanceReport(r, s));
+  forEachObject(r, opts, (o) => out.push(clean(o)));
+  return out;
+}
+
+/**
+ * Calls `fn` with each object of {@link k8sObjects}, in order, before `clean` (undefined members kept),
+ * one at a time: the renderer writes each and drops it.
+ */
+function forEachObject(r: Report, opts: RenderOptions, fn: (o: Record<string, unknown>) => void): void {
+  const ctx = runContext(r, opts);
+  if (opts.k8s?.reports !== false) for (const s of r.subjects) fn(provenanceReportIn(r, s, ctx.runLabel));
   if (opts.k8s?.events !== false) {
     const byId = new Map(r.subjects.map((s) => [s.id, s]));
-    reportEvents(r).forEach((e, i) => {
-      const o = auditEvent(r, e, i, opts, byId.get(e.subject.id));
-      if (o) out.push(o);
+    forEachEvent(r, (e, i) => {
+      const o = auditEventIn(ctx, e, i, byId.get(e.subject.id));
+      if (o) fn(o);
     });
   }
-  return out;
 }
 
 export const k8sReporter: Reporter = {
@@ -407,9 +469,182 @@ export const k8sReporter: Reporter = {
     "Kubernetes objects (YAML stream): an EnvProvenanceReport per subject, an EnvAuditEvent per event (CRDs in deploy/crds/)",
   extension: "yaml",
   render(r, opts) {
-    const docs = k8sObjects(r, opts).map((o) =>
-      stringify(o, { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false }),
-    );
-    return docs.length === 0 ? "" : docs.map((d) => `---\n${d}`).join("");
+    const docs: string[] = [];
+    try {
+      forEachObject(r, opts, (o) => {
+        docs.push(yamlDocument(o));
+      });
+    } finally {
+      // Values (revealed ones under --reveal) are not kept beyond the rendering.
+      STRINGS.clear();
+    }
+    return docs.length === 0 ? "" : `---\n${docs.join("---\n")}`;
   },
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// YAML. `yaml`'s stringify builds a node tree per document and tests every scalar against every tag: 0.3 ms
+// an object, seconds for a scan. What these objects hold (plain objects, arrays, short one-line strings,
+// safe integers, booleans, null) is written below with the same rules as `yaml` (2.x, block style, indent 2,
+// sequences indented, YAML 1.1 schema, no line folding), so the text is the same byte for byte; anything
+// else in a document (a multi-line or non-printable string, a float, a class instance, a key over 1024
+// characters, a string starting with a document marker) sends that document through `yaml` itself.
+// k8s.test.ts compares both writers on generated documents.
+
+const YAML_OPTIONS = { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false } as const;
+
+/** The YAML text of one object (what `stringify(clean(o), YAML_OPTIONS)` writes), ending with a newline. */
+export function yamlDocument(o: Record<string, unknown>): string {
+  return fastYaml(o) ?? stringify(clean(o), YAML_OPTIONS);
+}
+
+/** The text of the writer below, or undefined when `o` holds what it leaves to `yaml`. */
+export function fastYaml(o: Record<string, unknown>): string | undefined {
+  const parts: string[] = [];
+  try {
+    if (!writeMap(o, 0, parts)) parts.push("{}");
+  } catch (e) {
+    if (e === UNSUPPORTED) return undefined;
+    throw e;
+  }
+  parts.push("\n");
+  return parts.join("");
+}
+
+/** Thrown by the fast writer for a value it leaves to `yaml`. */
+const UNSUPPORTED = new Error("k8s: value left to the yaml library");
+
+/**
+ * What a plain string must not look like (else `yaml` quotes it): the default tags of `yaml`'s YAML 1.1
+ * schema, as `yaml` tests them, in one regular expression (each is anchored at both ends).
+ */
+const IMPLICIT_TAG: RegExp = (() => {
+  const schema = new Document(null, YAML_OPTIONS).schema;
+  const tags = [...schema.tags, ...((schema as { compat?: typeof schema.tags }).compat ?? [])];
+  const tests = tags.flatMap((t) => {
+    const x = t as { default?: unknown; tag: string; test?: RegExp };
+    return x.default && x.tag !== "tag:yaml.org,2002:str" && x.test ? [x.test] : [];
+  });
+  if (tests.some((t) => t.flags !== "")) throw new Error("k8s: a YAML tag test with flags");
+  return new RegExp(tests.map((t) => `(?:${t.source})`).join("|"));
+})();
+
+/** One line of printable characters (no controls, C1, surrogates, line separators or BOM). */
+const PRINTABLE = /^[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/;
+/** `yaml`'s test for a string that cannot be plain (an indicator first, `: `, ` #`, a trailing space or colon). */
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+const MARKER = /^(?:---|\.\.\.)/;
+
+/** yamlString's results (most strings of a stream repeat: kinds, codes, paths, names, the run's id). */
+const STRINGS = new Map<string, string>();
+
+function yamlString(s: string): string {
+  let out = STRINGS.get(s);
+  if (out === undefined) {
+    out = yamlStringUncached(s);
+    if (STRINGS.size >= 50_000) STRINGS.clear();
+    STRINGS.set(s, out);
+  }
+  return out;
+}
+
+function yamlStringUncached(s: string): string {
+  if (!PRINTABLE.test(s) || MARKER.test(s) || s === "<<") throw UNSUPPORTED;
+  if (!NOT_PLAIN.test(s) && !IMPLICIT_TAG.test(s)) return s;
+  // yaml's quotedString: single quotes for a string with " and no ', else double quotes (JSON escapes).
+  return s.includes('"') && !s.includes("'") ? `'${s}'` : JSON.stringify(s);
+}
+
+/** `key:` for each key seen (keys repeat in every object). */
+const KEYS = new Map<string, string>();
+
+function yamlKey(k: string): string {
+  let out = KEYS.get(k);
+  if (out === undefined) {
+    // yaml writes a key over 1024 characters as an explicit `? key`.
+    if (k === "__proto__" || k.length > 1000) throw UNSUPPORTED;
+    out = `${yamlString(k)}:`;
+    if (KEYS.size > 10_000) KEYS.clear();
+    KEYS.set(k, out);
+  }
+  return out;
+}
+
+/** A scalar's text, or undefined for an object or array. */
+function yamlScalar(v: unknown): string | undefined {
+  switch (typeof v) {
+    case "string":
+      return yamlString(v);
+    case "number":
+      if (Number.isSafeInteger(v)) return String(v);
+      throw UNSUPPORTED;
+    case "boolean":
+      return v ? "true" : "false";
+    case "object":
+      return v === null ? "null" : undefined;
+    default:
+      throw UNSUPPORTED;
+  }
+}
+
+/** `\n` and the indentation of each depth. */
+const NL = Array.from({ length: 32 }, (_, d) => `\n${"  ".repeat(d)}`);
+
+/** A block mapping at `depth` (its first key where the caller is); false when it has no member. */
+function writeMap(o: object, depth: number, out: string[]): boolean {
+  const proto = Object.getPrototypeOf(o);
+  if (
+    (proto !== Object.prototype && proto !== null) ||
+    typeof (o as { toJSON?: unknown }).toJSON === "function" ||
+    depth >= NL.length - 1
+  )
+    throw UNSUPPORTED;
+  let first = true;
+  for (const k in o) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+    if (!first) out.push(NL[depth]!);
+    first = false;
+    out.push(yamlKey(k));
+    const scalar = yamlScalar(v);
+    if (scalar !== undefined) out.push(" ", scalar);
+    else if (Array.isArray(v)) {
+      if (v.length === 0) out.push(" []");
+      else {
+        out.push(NL[depth + 1]!);
+        writeSeq(v, depth + 1, out);
+      }
+    } else {
+      const mark = out.length;
+      out.push(NL[depth + 1]!);
+      if (!writeMap(v as object, depth + 1, out)) {
+        out.length = mark;
+        out.push(" {}");
+      }
+    }
+  }
+  return !first;
+}
+
+/** A non-empty block sequence at `depth` (its first dash where the caller is). */
+function writeSeq(a: unknown[], depth: number, out: string[]): void {
+  if (depth >= NL.length - 1) throw UNSUPPORTED;
+  for (let i = 0; i < a.length; i++) {
+    if (i > 0) out.push(NL[depth]!);
+    let v = a[i];
+    // JSON (clean) writes these as null in an array.
+    if (v === undefined || typeof v === "function" || typeof v === "symbol") v = null;
+    const scalar = yamlScalar(v);
+    if (scalar !== undefined) out.push("- ", scalar);
+    else if (Array.isArray(v)) {
+      if (v.length === 0) out.push("- []");
+      else {
+        out.push("- ");
+        writeSeq(v, depth + 1, out);
+      }
+    } else {
+      out.push("- ");
+      if (!writeMap(v as object, depth + 1, out)) out.push("{}");
+    }
+  }
+}
