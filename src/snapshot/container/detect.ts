@@ -23,18 +23,27 @@ function progName(p: ProcessSnapshot): string {
   return p.info.exe?.split("/").pop() ?? p.info.cmdline[0]?.split("/").pop() ?? p.info.comm;
 }
 
-export function isRuntimeProcess(p: ProcessSnapshot | null | undefined): boolean {
-  if (!p) return false;
-  // A scan asks this of every ancestor of every process: once per snapshot.
-  let r = runtimeCache.get(p);
-  if (r === undefined) {
-    r = isRuntimeProgram(progName(p)) || isRuntimeProgram(p.info.comm);
-    runtimeCache.set(p, r);
-  }
-  return r;
+/**
+ * `fn` computed once per argument object. A scan asks the questions below of every ancestor of every
+ * process; the snapshots (and their cgroup lists) are shared by all the chains they appear in.
+ */
+function oncePer<K extends object, V>(fn: (k: K) => V): (k: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (k) => {
+    if (cache.has(k)) return cache.get(k) as V;
+    const v = fn(k);
+    cache.set(k, v);
+    return v;
+  };
 }
 
-const runtimeCache = new WeakMap<ProcessSnapshot, boolean>();
+const runtimeSnapshot = oncePer(
+  (p: ProcessSnapshot) => isRuntimeProgram(progName(p)) || isRuntimeProgram(p.info.comm),
+);
+
+export function isRuntimeProcess(p: ProcessSnapshot | null | undefined): boolean {
+  return !!p && runtimeSnapshot(p);
+}
 
 export interface CgroupContainer {
   id: string;
@@ -53,15 +62,8 @@ const CGROUP_PATTERNS: ReadonlyArray<[RegExp, CgroupContainer["manager"]]> = [
 ];
 
 /** The container id in `/proc/<pid>/cgroup` lines, if a path names one. */
-export function containerFromCgroup(lines: readonly string[]): CgroupContainer | undefined {
-  // Asked of every ancestor of every process in a scan (13 lines each on a cgroup v1 host): once per list.
-  if (cgroupCache.has(lines)) return cgroupCache.get(lines);
-  const c = parseCgroupContainer(lines);
-  cgroupCache.set(lines, c);
-  return c;
-}
-
-const cgroupCache = new WeakMap<readonly string[], CgroupContainer | undefined>();
+export const containerFromCgroup: (lines: readonly string[]) => CgroupContainer | undefined =
+  oncePer(parseCgroupContainer);
 
 function parseCgroupContainer(lines: readonly string[]): CgroupContainer | undefined {
   for (const line of lines) {
@@ -154,17 +156,11 @@ export interface ContainerBoundary {
 
 /**
  * Finds the container boundary in an ancestry (outermost first), without I/O: the first process whose parent
- * is a runtime program, or the first whose cgroup names a container its parent is not in.
+ * is a runtime program, or the first whose cgroup names a container its parent is not in. Every container
+ * resolver asks for the same chain: computed once per chain.
  */
-export function containerBoundary(chain: readonly ProcessSnapshot[]): ContainerBoundary | undefined {
-  // Every container resolver asks for the same chain: compute it once per chain.
-  if (boundaryCache.has(chain)) return boundaryCache.get(chain);
-  const b = findBoundary(chain);
-  boundaryCache.set(chain, b);
-  return b;
-}
-
-const boundaryCache = new WeakMap<readonly ProcessSnapshot[], ContainerBoundary | undefined>();
+export const containerBoundary: (chain: readonly ProcessSnapshot[]) => ContainerBoundary | undefined =
+  oncePer(findBoundary);
 
 function findBoundary(chain: readonly ProcessSnapshot[]): ContainerBoundary | undefined {
   for (let i = 1; i < chain.length; i++) {
