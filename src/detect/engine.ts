@@ -33,8 +33,18 @@ export interface SecretMatch {
 interface CompiledRule {
   rule: SecretRule;
   index: number;
-  /** Compiled on first use: the CLI's start-up builds the engine but runs only the rules a keyword wakes. */
+  /**
+   * The search regex (for name rules `g`, no match indices: building them costs allocations per match,
+   * and most of their matches are rejected on the name alone). Compiled on first use: the CLI's
+   * start-up builds the engine but runs only the rules a keyword wakes.
+   */
   readonly re: RegExp;
+  /**
+   * For name rules, the same pattern with `dy`: run again at a match's start (same string, same
+   * position, so the same match) when its group offsets are needed. Otherwise (and in `indices: "always"`
+   * mode) `re` itself, which then has `gd`.
+   */
+  readonly reD: RegExp;
   /** The capture groups that hold the secret; worked out on first use (it compiles the regex). */
   readonly groups: readonly number[];
   multiline: boolean;
@@ -43,10 +53,21 @@ interface CompiledRule {
 }
 
 const EXAMPLE_KEYS = new Set<string>(exampleKeys.keys);
+/** Their lengths: most candidates are ruled out without hashing the candidate string. */
+const EXAMPLE_KEY_LENGTHS = new Set<number>(exampleKeys.keys.map((k) => k.length));
 /** How far before a credential word a name may start (name rules allow 128 characters, plus the word). */
 const NAME_REACH = 160;
 /** How far a multi-line rule (PEM) may look past the line holding its keyword. */
 const MULTILINE_WINDOW = 70_000;
+
+/** Options of {@link SecretEngine}. */
+export interface EngineOptions {
+  /**
+   * `lazy` (default): search without match indices and work them out only for candidates that need
+   * them. `always`: every search builds them (the simple path; tests check both give the same spans).
+   */
+  indices?: "lazy" | "always";
+}
 
 export class SecretEngine {
   private readonly compiled: CompiledRule[];
@@ -55,12 +76,18 @@ export class SecretEngine {
   private readonly keywordRules: number[][];
   private readonly stamp: Int32Array;
   private stampGen = 0;
+  /** The rules one line wakes (reused). */
+  private readonly todo: Int32Array;
+  /** The keywords one line holds, as a set and a list (reused by `scanBytes`; cleared after each line). */
+  private readonly kwSeen: Uint8Array;
+  private readonly lineKws: number[] = [];
   /** End of the last candidate `accept` extended (for rejections), -1 if none; relative to the hay. */
   private rejectedEnd = -1;
   readonly rules: readonly SecretRule[];
 
-  constructor(rules: readonly SecretRule[]) {
+  constructor(rules: readonly SecretRule[], opts: EngineOptions = {}) {
     this.rules = rules;
+    const always = opts.indices === "always";
     const kwIds = new Map<string, number>();
     const keywordRules: number[][] = [];
     this.compiled = rules.map((rule, index) => {
@@ -74,8 +101,10 @@ export class SecretEngine {
         }
         keywordRules[id]!.push(index);
       }
-      const flags = `${rule.regex.flags.replace(/[gyd]/g, "")}gd`;
+      const base = rule.regex.flags.replace(/[gyd]/g, "");
+      const named = rule.nameGroup !== undefined;
       let re: RegExp | undefined;
+      let reD: RegExp | undefined;
       const g = rule.secretGroup;
       // Counting groups compiles the regex; deferred, the CLI's start-up compiles only the rules it runs.
       let groups: readonly number[] | undefined = Array.isArray(g) ? g : g !== undefined ? [g] : undefined;
@@ -83,8 +112,14 @@ export class SecretEngine {
         rule,
         index,
         get re() {
-          re ??= new RegExp(rule.regex.source, flags);
+          // Only name rules search without indices: most of their matches are rejected on the name
+          // alone. Other rules' matches are mostly secrets, whose offsets are needed anyway.
+          re ??= new RegExp(rule.regex.source, `${base}${always || !named ? "gd" : "g"}`);
           return re;
+        },
+        get reD() {
+          reD ??= always || !named ? this.re : new RegExp(rule.regex.source, `${base}dy`);
+          return reD;
         },
         get groups() {
           groups ??= [countGroups(this.re) > 0 ? 1 : 0];
@@ -97,6 +132,8 @@ export class SecretEngine {
     this.index = new KeywordIndex([...kwIds.keys()]);
     this.keywordRules = keywordRules;
     this.stamp = new Int32Array(rules.length).fill(-1);
+    this.todo = new Int32Array(rules.length);
+    this.kwSeen = new Uint8Array(keywordRules.length);
   }
 
   /** Secrets in `text`, sorted by position, overlaps merged (the earlier-listed rule names the merge). */
@@ -113,10 +150,49 @@ export class SecretEngine {
     // Decoded once, on the first line that needs it: substrings of one string are cheap views, while
     // decoding line by line allocates (and collects) a string per line.
     let whole: string | undefined;
-    return this.scanUnits(b, b.length, (x, y) => {
+    const slice = (x: number, y: number) => {
       whole ??= b.toString("latin1");
       return whole.slice(x, y);
-    });
+    };
+    const out: SecretMatch[] = [];
+    const kwSeen = this.kwSeen.fill(0);
+    const lineKws = this.lineKws;
+    lineKws.length = 0;
+    // The same fused pass as `scanUnits`, on the compact byte DFA (`prefilter.ts`): one class lookup and
+    // one transition per byte; keyword ends and newlines are the states at or above `special`.
+    const { bytesDelta: delta, byteClass: cls, bytesSpecial: special, bytesNewline: nl } = this.index;
+    const outputs = this.index.bytesOut;
+    const k = this.index.classes;
+    const n = b.length;
+    let lineStart = 0;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      s = delta[s + cls[b[i]!]!]!;
+      if (s < special) continue;
+      if (s === nl) {
+        if (lineKws.length > 0) {
+          this.runLine(slice, n, lineStart, i, lineKws, out);
+          for (const id of lineKws) kwSeen[id] = 0;
+          lineKws.length = 0;
+        }
+        lineStart = i + 1;
+        continue;
+      }
+      const o = outputs[(s / k) | 0]!;
+      for (let j = 0; j < o.length; j++) {
+        const id = o[j]!;
+        if (kwSeen[id] === 0) {
+          kwSeen[id] = 1;
+          lineKws.push(id);
+        }
+      }
+    }
+    if (lineKws.length > 0) {
+      this.runLine(slice, n, lineStart, n, lineKws, out);
+      for (const id of lineKws) kwSeen[id] = 0;
+      lineKws.length = 0;
+    }
+    return mergeMatches(out, this.rules);
   }
 
   private scanUnits(
@@ -173,20 +249,26 @@ export class SecretEngine {
     out: SecretMatch[],
   ): void {
     const gen = ++this.stampGen;
-    const todo: number[] = [];
+    // The rules the line's keywords wake, in rule order (insertion into a reused array: a handful each).
+    const todo = this.todo;
+    let nt = 0;
     for (const k of kws) {
       for (const r of this.keywordRules[k]!) {
         if (this.stamp[r] !== gen) {
           this.stamp[r] = gen;
-          todo.push(r);
+          let j = nt++;
+          while (j > 0 && todo[j - 1]! > r) {
+            todo[j] = todo[j - 1]!;
+            j--;
+          }
+          todo[j] = r;
         }
       }
     }
-    if (todo.length > 1) todo.sort((a, b) => a - b);
     let line: string | undefined;
     let wide: string | undefined;
-    for (const r of todo) {
-      const c = this.compiled[r]!;
+    for (let t = 0; t < nt; t++) {
+      const c = this.compiled[todo[t]!]!;
       const base = ls;
       let hay: string;
       if (c.multiline) {
@@ -201,7 +283,7 @@ export class SecretEngine {
       for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
         if (m[0].length === 0) re.lastIndex++;
         if (c.multiline && m.index >= le - ls) break;
-        const hit = this.accept(c, m, base, hay, () => slice(ls, n));
+        const hit = this.accept(c, m, base, hay, slice, ls, n);
         if (hit) {
           out.push(hit);
           // An extended match already covers the rest of the value: resume after it (keeps the scan linear).
@@ -215,7 +297,10 @@ export class SecretEngine {
           // its own (`-Dpassword=…`, `--password=…`), so search again from the value, not after it.
           // Only where a credential word occurs in the value, from just before it (the longest name),
           // so that `k1=v1;k2=v2;…` is not matched again from every value (linear time).
-          const at = valueStart(c, m);
+          // No keyword anywhere in the match means none in its value: the value's offset (which needs
+          // the match indices) is worked out only when one is there.
+          if (this.index.firstEnd(hay, m.index, re.lastIndex) < 0) continue;
+          const at = valueStart(c, this.withIndices(c, m, hay));
           const kw = at > m.index ? this.index.firstEnd(hay, at, re.lastIndex) : -1;
           if (kw > 0) re.lastIndex = Math.max(at, kw - NAME_REACH);
         }
@@ -223,12 +308,26 @@ export class SecretEngine {
     }
   }
 
+  /**
+   * `m` with its group offsets: `m` itself when it has them, else the same pattern run sticky at the same
+   * position of the same string — the same match, since a backtracking search returns the first match at
+   * the first position that has one.
+   */
+  private withIndices(c: CompiledRule, m: RegExpExecArray, hay: string): RegExpExecArray {
+    if (m.indices !== undefined) return m;
+    const re = c.reD;
+    re.lastIndex = m.index;
+    return re.exec(hay) ?? m;
+  }
+
   private accept(
     c: CompiledRule,
     m: RegExpExecArray,
     base: number,
     hay: string,
-    rest: () => string,
+    slice: (a: number, b: number) => string,
+    ls: number,
+    n: number,
   ): SecretMatch | null {
     const rule = c.rule;
     this.rejectedEnd = -1;
@@ -247,7 +346,8 @@ export class SecretEngine {
       cls = name ? classifyName(name) : null;
       if (!cls) return null;
     }
-    const idx = m.indices?.[g];
+    const md = this.withIndices(c, m, hay);
+    const idx = md.indices?.[g];
     if (!idx || idx[1] <= idx[0]) return null;
     // Extend first, so the checks below see the whole value (`PASS=ab&cdefgh`).
     let end = idx[1];
@@ -257,14 +357,15 @@ export class SecretEngine {
     let text = hay;
     if (rule.extendEnd) {
       // Key material may run past the regex window: the rule walks the rest of the input, once.
-      text = rest();
+      text = slice(ls, n);
       end = Math.min(text.length, Math.max(end, rule.extendEnd(text, idx[0], end)));
     }
     const secret = end === idx[1] ? m[g]! : text.slice(idx[0], end);
     this.rejectedEnd = rule.extendWhile && rule.nameGroup === undefined ? end : -1;
     // Documentation examples are masked like any key, marked so that no finding is raised.
     const example =
-      EXAMPLE_KEYS.has(secret) || (rule.exampleKeys !== undefined && anyOf(rule.exampleKeys, secret));
+      (EXAMPLE_KEY_LENGTHS.has(secret.length) && EXAMPLE_KEYS.has(secret)) ||
+      (rule.exampleKeys !== undefined && anyOf(rule.exampleKeys, secret));
     if (!example) {
       if (rule.entropy && entropyOf(secret, rule.entropy.charset ?? "any") < rule.entropy.min) return null;
       if (secret.length < 200 && isPlaceholder(secret)) return null;
@@ -272,7 +373,7 @@ export class SecretEngine {
       if (cls && !valueLooksSecret(secret, cls)) return null;
       if (rule.isFalsePositive?.(secret)) return null;
     }
-    const fullIdx = rule.fullGroup !== undefined ? m.indices?.[rule.fullGroup] : undefined;
+    const fullIdx = rule.fullGroup !== undefined ? md.indices?.[rule.fullGroup] : undefined;
     const sp = typeof rule.safePrefix === "function" ? rule.safePrefix(secret) : (rule.safePrefix ?? "");
     return {
       ruleId: rule.id,

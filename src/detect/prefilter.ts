@@ -19,6 +19,24 @@ export class KeywordIndex {
   /** 1 where `out[state]` is set: a typed-array test in the hot loop. @internal */
   readonly accepting: Uint8Array;
   readonly keywords: readonly string[];
+  /**
+   * The byte-input DFA (the redact path), smaller so that it stays in cache: bytes fold into classes
+   * (one per character keywords use, case-folded; 0 for every other byte, NUL and non-ASCII included;
+   * one for the newline), and states are renumbered — non-accepting first, then accepting, then a
+   * line-end state — and stored premultiplied by the class count: `s = bytesDelta[s + byteClass[b]]`,
+   * and one comparison, `s >= bytesSpecial`, catches both a keyword end and a newline. @internal
+   */
+  readonly byteClass: Uint8Array;
+  /** @internal */
+  readonly bytesDelta: Int32Array;
+  /** @internal Premultiplied states at or above this one are accepting or the line end. */
+  readonly bytesSpecial: number;
+  /** @internal The line-end state (premultiplied): reached on a newline from any state. */
+  readonly bytesNewline: number;
+  /** @internal Keyword ids ending at premultiplied state `s`: `bytesOut[s / classes]`. */
+  readonly bytesOut: (number[] | undefined)[];
+  /** @internal */
+  readonly classes: number;
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => k.toLowerCase());
@@ -78,6 +96,45 @@ export class KeywordIndex {
     this.out = out;
     this.accepting = new Uint8Array(n);
     for (let i = 0; i < n; i++) if (out[i]) this.accepting[i] = 1;
+
+    // The compact byte DFA (see `bytesDelta`).
+    const cls = new Uint8Array(256);
+    const rep = [0];
+    for (const kw of this.keywords) {
+      for (let i = 0; i < kw.length; i++) {
+        const c = kw.charCodeAt(i);
+        if (cls[c] === 0) {
+          cls[c] = rep.length;
+          rep.push(c);
+        }
+      }
+    }
+    for (let c = 65; c <= 90; c++) cls[c] = cls[c + 32]!;
+    const nl = rep.length;
+    cls[10] = nl;
+    const k = nl + 1;
+    const id = new Int32Array(n);
+    let next = 0;
+    for (let st = 0; st < n; st++) if (!out[st]) id[st] = next++;
+    const firstAccepting = next;
+    for (let st = 0; st < n; st++) if (out[st]) id[st] = next++;
+    const nlState = next; // after every real state
+    const bd = new Int32Array((n + 1) * k);
+    const bout: (number[] | undefined)[] = new Array(n + 1).fill(undefined);
+    for (let st = 0; st <= n; st++) {
+      // The line-end state moves on like the start state.
+      const from = st === n ? 0 : st;
+      const row = (st === n ? nlState : id[st]!) * k;
+      for (let x = 0; x < nl; x++) bd[row + x] = id[delta[from * ALPHA + rep[x]!]!]! * k;
+      bd[row + nl] = nlState * k;
+      if (st < n) bout[id[st]!] = out[st];
+    }
+    this.byteClass = cls;
+    this.bytesDelta = bd;
+    this.bytesSpecial = firstAccepting * k;
+    this.bytesNewline = nlState * k;
+    this.bytesOut = bout;
+    this.classes = k;
   }
 
   /**

@@ -79,12 +79,12 @@ export class Redactor {
       this.pendingLen += c.length;
       return EMPTY;
     }
-    return join(this.process(this.take(c), false));
+    return this.process(this.take(c), false);
   }
 
   /** Flushes the rest at end of input. */
   end(): Buffer {
-    return join(this.process(this.take(EMPTY), true));
+    return this.process(this.take(EMPTY), true);
   }
 
   private take(c: Buffer): Buffer {
@@ -105,7 +105,7 @@ export class Redactor {
     this.waitNewline = waitNewline;
   }
 
-  private process(buf: Buffer, final: boolean): Buffer[] {
+  private process(buf: Buffer, final: boolean): Buffer {
     if (this.valueOpen) {
       // A secret cut at the end of the previous over-long chunk runs on: mask through its end.
       let i = 0;
@@ -115,7 +115,7 @@ export class Redactor {
     }
     this.waitFor = 0;
     this.waitNewline = false;
-    if (buf.length === 0) return [];
+    if (buf.length === 0) return EMPTY;
     let cut = buf.length;
     let longLine = false;
     if (!final) {
@@ -126,28 +126,45 @@ export class Redactor {
         if (buf.length <= this.maxCarry || (open && buf.length <= this.blockNeed)) {
           // An open block waits for a whole window; a line without newline for its newline.
           this.hold(buf, open ? this.blockNeed + 1 : this.maxCarry + 1, !open);
-          return [];
+          return EMPTY;
         }
         cut = buf.length - OVERLAP;
         longLine = true;
       }
     }
     const region = longLine ? buf : buf.subarray(0, cut);
-    const pieces: Buffer[] = [];
+    // Kept spans and masks, then one output buffer: no intermediate Buffer per piece.
+    const keep: number[] = [];
+    const masks: string[] = [];
     let at = 0;
+    let size = 0;
     for (const m of this.engine.scanBytes(region)) {
       if (m.start >= cut) break;
       const a = this.style === "full" ? m.fullStart : m.start;
       const b = this.style === "full" ? m.fullEnd : m.end;
       if (a < at) continue;
-      pieces.push(region.subarray(at, a), Buffer.from(this.mask(region, m, a, b), "latin1"));
+      const mask = this.mask(region, m, a, b);
+      keep.push(at, a);
+      masks.push(mask);
+      size += a - at + mask.length;
       at = b;
       if (b > cut) cut = b;
       if (longLine && m.end === region.length) this.valueOpen = true;
     }
-    pieces.push(buf.subarray(at, cut));
-    this.hold(buf.subarray(cut), 0, false);
-    return pieces;
+    const rest = buf.subarray(cut);
+    let out: Buffer;
+    if (masks.length === 0) out = buf.subarray(0, cut);
+    else {
+      out = Buffer.allocUnsafe(size + Math.max(0, cut - at));
+      let o = 0;
+      for (let i = 0; i < masks.length; i++) {
+        o += buf.copy(out, o, keep[2 * i]!, keep[2 * i + 1]!);
+        o += out.write(masks[i]!, o, "latin1");
+      }
+      if (cut > at) buf.copy(out, o, at, cut);
+    }
+    this.hold(rest, 0, false);
+    return out;
   }
 
   /**
@@ -186,12 +203,6 @@ export class Redactor {
       breaks += i > a && buf[i - 1] === 13 ? "\r\n" : "\n";
     return mask + breaks;
   }
-}
-
-/** One buffer from pieces, copying only when there are several. */
-function join(pieces: Buffer[]): Buffer {
-  const nonEmpty = pieces.filter((p) => p.length > 0);
-  return nonEmpty.length === 1 ? nonEmpty[0]! : Buffer.concat(nonEmpty);
 }
 
 /** Pipes `input` through a {@link Redactor} into `write`, honouring back-pressure via `write`'s promise. */
