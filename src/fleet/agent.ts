@@ -5,6 +5,8 @@
  * never the variables themselves: memory stays bounded by the number of live processes.
  */
 
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { ExplainSession } from "../explain.js";
 import type { CollectionIssue, Subject } from "../model/index.js";
 import { explainSubject } from "../report/build.js";
@@ -132,4 +134,25 @@ export class ProcessScanner {
 /** The next delay: the interval, or twice the last scan's duration when a scan overran it (back-off). */
 export function nextDelay(intervalMs: number, lastScanMs: number): number {
   return lastScanMs > intervalMs ? Math.min(2 * lastScanMs, 10 * intervalMs) : intervalMs;
+}
+
+/**
+ * Bounds the heap of a long-running agent process (issue 15: < 100 MB RSS in the steady state) and returns
+ * the collection to run after each scan. Call it once, before the first scan, in the agent's own process.
+ *
+ * Two things held the RSS at 160–250 MB while the live heap was ~17 MB: (1) the young generation grows up to
+ * `--max-semi-space-size` (64 MB in bin/envtrace.js, for one-shot scans) during the first scan and V8 never
+ * shrinks it back (measured on Node 20, 22, 24: 128 MB of semispaces stay committed after any GC); the growth
+ * factor is read each time the space grows, so setting it to 1 at run time keeps the initial 1 MB semispaces;
+ * (2) what a scan promotes stays in old space until V8's next major GC, which its limits put minutes away; a
+ * full collection after each scan (~20 ms of CPU for the ~17 MB live heap: < 0.1% of a core at 30 s)
+ * returns those pages.
+ */
+export function boundAgentHeap(): () => void {
+  setFlagsFromString("--semi-space-growth-factor=1");
+  // `--expose-gc` set at run time installs `gc` in contexts created afterwards: one, never the main global.
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  setFlagsFromString("--no-expose-gc");
+  return () => gc();
 }

@@ -4,7 +4,7 @@
  * `/healthz`, `/readyz` and Prometheus `/metrics`. `--once` scans once and exits (cron, tests).
  */
 import { Option } from "commander";
-import { nextDelay, ProcessScanner } from "../../fleet/agent.js";
+import { boundAgentHeap, nextDelay, ProcessScanner } from "../../fleet/agent.js";
 import { AgentMetrics } from "../../fleet/metrics.js";
 import { startAgentServer } from "../../fleet/server.js";
 import { EnvtraceError } from "../errors.js";
@@ -61,6 +61,7 @@ export const agentCommand: CliCommand = {
         await emit();
         return;
       }
+      const collect = boundAgentHeap();
       const metrics = new AgentMetrics();
       let lastScanEnd = 0;
       let deadline = Date.now() + interval * 3;
@@ -87,6 +88,7 @@ export const agentCommand: CliCommand = {
           const r = await emit();
           lastScanEnd = Date.now();
           metrics.observe(r.durationMs, scanner.processes(), r.issueCodes);
+          collect();
           const delay = nextDelay(interval, r.durationMs);
           deadline = lastScanEnd + delay + Math.max(interval, 3 * r.durationMs);
           const timer = new Promise<"tick">((resolve) => setTimeout(() => resolve("tick"), delay));
