@@ -84,6 +84,8 @@ export function syslogSeverity(e: SyslogEvent): number {
 /** PRINTUSASCII (33–126), at most `max` characters; `-` (nil) when nothing is left. */
 export function headerField(s: string | undefined, max: number): string {
   if (!s) return "-";
+  // Hosts, app names and codes repeat on every line: the answer for a plain short field is the field.
+  if (s.length <= max && PRINTUSASCII.test(s)) return s;
   let out = "";
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -93,8 +95,12 @@ export function headerField(s: string | undefined, max: number): string {
   return out || "-";
 }
 
+const PRINTUSASCII = /^[\x21-\x7e]+$/;
+const SD_NAME = /^[\x21\x23-\x3c\x3e-\x5c\x5e-\x7e]{1,32}$/;
+
 /** A PARAM-NAME / SD-NAME: 1–32 PRINTUSASCII except `=`, space, `]` and `"`. */
 export function sdName(s: string): string {
+  if (SD_NAME.test(s)) return s;
   let out = "";
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -106,16 +112,27 @@ export function sdName(s: string): string {
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const CONTROLS = new RegExp(CONTROL.source, "g");
+/** Nothing for oneLine to do: no control and no surrogate (so nothing ill-formed). */
+const ONE_LINE = /^[^\u0000-\u001f\u007f\ud800-\udfff]*$/;
 
 /** A string with lone surrogates replaced and controls as `#ooo`: what a PARAM-VALUE or MSG may hold. */
 export function oneLine(s: string): string {
+  if (ONE_LINE.test(s)) return s;
   const w = (s as string & { toWellFormed(): string }).toWellFormed();
   return CONTROL.test(w) ? w.replace(CONTROLS, (c) => `#${c.charCodeAt(0).toString(8).padStart(3, "0")}`) : w;
 }
 
+/** Nothing for paramValue to do: no control, surrogate, `"`, `\` or `]`. */
+const PLAIN_VALUE = /^[^\u0000-\u001f\u007f\ud800-\udfff"\\\]]*$/;
+
+/** `escapeParamValue(oneLine(s))`, with one test for the usual string that needs neither. */
+function paramValue(s: string): string {
+  return PLAIN_VALUE.test(s) ? s : escapeParamValue(oneLine(s));
+}
+
 /** RFC 5424 §6.3.3: `"`, `\` and `]` are escaped with a backslash inside PARAM-VALUE. */
 export function escapeParamValue(s: string): string {
-  return /["\\\]]/.test(s) ? s.replace(/["\\\]]/g, (c) => `\\${c}`) : s;
+  return /["\\\]]/.test(s) ? s.replace(/["\\\]]/g, "\\$&") : s;
 }
 
 export function unescapeParamValue(s: string): string {
@@ -124,34 +141,75 @@ export function unescapeParamValue(s: string): string {
 
 /** The event as SD PARAMs: fixed names first, then `data` flattened (dotted names, depth 2). */
 export function eventParams(e: SyslogEvent): Array<[string, string]> {
-  const p: Array<[string, string]> = [
-    ["type", e.type],
-    ["run", e.run],
-  ];
-  if (e.seq !== undefined) p.push(["seq", String(e.seq)]);
-  if (e.hash !== undefined) p.push(["hash", e.hash]);
-  if (e.subject) p.push(["subject", e.subject.id], ["subjectKind", e.subject.kind]);
-  if (e.key !== undefined) p.push(["key", e.key]);
-  p.push(["code", e.code]);
-  if (e.severity) p.push(["severity", e.severity]);
-  const taken = new Set(p.map(([k]) => k));
-  const add = (name: string, v: unknown) => {
+  const flat = flatParams(e);
+  const p: Array<[string, string]> = [];
+  for (let i = 0; i < flat.length; i += 2) p.push([flat[i]!, flat[i + 1]!]);
+  return p;
+}
+
+/** {@link eventParams} as one array, name, value, name, value… (no pair arrays: a line is built per event). */
+function flatParams(e: SyslogEvent): string[] {
+  const p: string[] = ["type", e.type, "run", e.run];
+  if (e.seq !== undefined) p.push("seq", String(e.seq));
+  if (e.hash !== undefined) p.push("hash", e.hash);
+  if (e.subject) p.push("subject", e.subject.id, "subjectKind", e.subject.kind);
+  if (e.key !== undefined) p.push("key", e.key);
+  p.push("code", e.code);
+  if (e.severity) p.push("severity", e.severity);
+  const taken = new Set<string>();
+  for (let i = 0; i < p.length; i += 2) taken.add(p[i]!);
+  const add = (name: string, n: string, v: unknown) => {
     if (v === undefined) return;
-    let n = sdName(name);
     // A data field named like a fixed param (an issue's own `subject`) is kept under the event type.
     if (taken.has(n)) n = sdName(`${e.type}.${name}`);
     if (taken.has(n)) return;
     taken.add(n);
     // Canonical JSON (RFC 8785) so that the same event gives the same text, whatever built it.
-    p.push([n, typeof v === "string" ? v : canonicalize(v)]);
+    p.push(n, typeof v === "string" ? v : canonicalize(v));
   };
-  for (const [k, v] of Object.entries(e.data)) {
+  const d = e.data;
+  for (const k in d) {
+    if (!Object.hasOwn(d, k)) continue;
+    const v = d[k];
     if (k === "key" && v === e.key) continue;
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) add(`${k}.${k2}`, v2);
-    } else add(k, v);
+      for (const k2 in v) {
+        if (!Object.hasOwn(v, k2)) continue;
+        add(`${k}.${k2}`, nestedName(k, k2), (v as Record<string, unknown>)[k2]);
+      }
+    } else add(k, paramName(k), v);
   }
   return p;
+}
+
+/** sdName of data field names, which repeat on every line. */
+const NAMES = new Map<string, string>();
+const NESTED = new Map<string, Map<string, string>>();
+
+function paramName(k: string): string {
+  let n = NAMES.get(k);
+  if (n === undefined) {
+    n = sdName(k);
+    if (NAMES.size >= 10_000) NAMES.clear();
+    NAMES.set(k, n);
+  }
+  return n;
+}
+
+function nestedName(k: string, k2: string): string {
+  let m = NESTED.get(k);
+  if (m === undefined) {
+    if (NESTED.size >= 1_000) NESTED.clear();
+    m = new Map();
+    NESTED.set(k, m);
+  }
+  let n = m.get(k2);
+  if (n === undefined) {
+    n = sdName(`${k}.${k2}`);
+    if (m.size >= 10_000) m.clear();
+    m.set(k2, n);
+  }
+  return n;
 }
 
 /** One sentence for people; the SD holds the facts. */
@@ -224,12 +282,20 @@ export function formatSyslog(e: SyslogEvent, o: SyslogOptions = {}): string {
   const ts = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$/.test(e.time) ? e.time : "-";
   const header = `<${pri}>1 ${ts} ${headerField(e.host, 255)} ${headerField(o.appName ?? "envtrace", 48)} - ${headerField(e.code, 32)} `;
   const id = `envtrace@${pen}`;
-  const parts: Part[] = eventParams(e).map(([name, value]) => ({ name, value: oneLine(value) }));
+  const params = flatParams(e);
   let msg = oneLine(eventText(e));
-  const whole = () => `${header}${sdText(id, parts)}${msg ? ` ${msg}` : ""}`;
-  let line = whole();
+  // The line as sdText would write it, in one join (no Part objects: only a cut needs them).
+  const pieces: string[] = [header, "[", id];
+  for (let i = 0; i < params.length; i += 2)
+    pieces.push(" ", params[i]!, '="', paramValue(params[i + 1]!), '"');
+  pieces.push("]");
+  if (msg) pieces.push(" ", msg);
+  let line = pieces.join("");
   const full = utf8Len(line);
   if (full <= max) return line;
+  const parts: Part[] = [];
+  for (let i = 0; i < params.length; i += 2) parts.push({ name: params[i]!, value: oneLine(params[i + 1]!) });
+  const whole = () => `${header}${sdText(id, parts)}${msg ? ` ${msg}` : ""}`;
   parts.push({ name: "cut", value: String(full) });
   // MSG first: what is left of the budget after header and SD.
   const room = max - utf8Len(header) - utf8Len(sdText(id, parts)) - 1 - CUT_MARK.length;
