@@ -57,6 +57,8 @@ const EXAMPLE_KEYS = new Set<string>(exampleKeys.keys);
 const EXAMPLE_KEY_LENGTHS = new Set<number>(exampleKeys.keys.map((k) => k.length));
 /** How far before a credential word a name may start (name rules allow 128 characters, plus the word). */
 const NAME_REACH = 160;
+/** Smallest run of bytes `scanBytes` decodes to a string at once (see there). */
+const DECODE_BLOCK = 48 * 1024;
 /** How far a multi-line rule (PEM) may look past the line holding its keyword. */
 const MULTILINE_WINDOW = 70_000;
 
@@ -147,19 +149,44 @@ export class SecretEngine {
    */
   scanBytes(buf: Uint8Array): SecretMatch[] {
     const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-    // Decoded once, on the first line that needs it: substrings of one string are cheap views, while
-    // decoding line by line allocates (and collects) a string per line.
-    let whole: string | undefined;
+    // Decoded in blocks of at least DECODE_BLOCK bytes from the first line that needs one: the lines of
+    // a block are cheap views of it, while decoding line by line allocates (and collects) a string per
+    // line. Not the whole chunk at once: a megabyte string is a large (or, from Node, an external) object,
+    // which costs page faults and full collections, where a block is an ordinary young object.
+    let block = "";
+    let blockStart = 0;
+    let blockEnd = 0;
     const slice = (x: number, y: number) => {
-      whole ??= b.toString("latin1");
-      return whole.slice(x, y);
+      if (x < blockStart || y > blockEnd) {
+        blockStart = x;
+        blockEnd = Math.min(b.length, Math.max(y, x + DECODE_BLOCK));
+        block = b.toString("latin1", blockStart, blockEnd);
+      }
+      return block.slice(x - blockStart, y - blockStart);
     };
     const out: SecretMatch[] = [];
-    const kwSeen = this.kwSeen.fill(0);
+    this.kwSeen.fill(0);
+    this.lineKws.length = 0;
+    const lineStart = this.bytesPass(b, slice, out);
     const lineKws = this.lineKws;
-    lineKws.length = 0;
-    // The same fused pass as `scanUnits`, on the compact byte DFA (`prefilter.ts`): one class lookup and
-    // one transition per byte; keyword ends and newlines are the states at or above `special`.
+    if (lineKws.length > 0) {
+      this.runLine(slice, b.length, lineStart, b.length, lineKws, out);
+      for (const id of lineKws) this.kwSeen[id] = 0;
+      lineKws.length = 0;
+    }
+    return mergeMatches(out, this.rules);
+  }
+
+  /**
+   * The fused pass of `scanUnits` on the compact byte DFA (`prefilter.ts`): one class lookup and one
+   * transition per byte; keyword ends and newlines are the states at or above `special`. Runs each
+   * complete line's rules; returns where the last (unterminated) line starts, its keywords left in
+   * `lineKws`. A function of its own with nothing after its loop: optimised code entered in the loop
+   * otherwise meets code without type feedback at its end and is thrown away at every call.
+   */
+  private bytesPass(b: Uint8Array, slice: (a: number, b: number) => string, out: SecretMatch[]): number {
+    const kwSeen = this.kwSeen;
+    const lineKws = this.lineKws;
     const { bytesDelta: delta, byteClass: cls, bytesSpecial: special, bytesNewline: nl } = this.index;
     const outputs = this.index.bytesOut;
     const k = this.index.classes;
@@ -187,12 +214,7 @@ export class SecretEngine {
         }
       }
     }
-    if (lineKws.length > 0) {
-      this.runLine(slice, n, lineStart, n, lineKws, out);
-      for (const id of lineKws) kwSeen[id] = 0;
-      lineKws.length = 0;
-    }
-    return mergeMatches(out, this.rules);
+    return lineStart;
   }
 
   private scanUnits(
