@@ -3,34 +3,13 @@
  * anywhere. One runtime per process: a second `init()` returns the first (options of later calls are
  * ignored, and said in `notes`).
  */
-import { Runtime } from "./runtime.js";
-import type {
-  DriftItem,
-  EnvChange,
-  ExplainedVariable,
-  InitOptions,
-  RuntimeSnapshot,
-  Source,
-} from "./types.js";
+import { type Runtime, runtime } from "./runtime.js";
+import type { DriftItem, EnvChange, ExplainedVariable, RuntimeSnapshot, Source } from "./types.js";
 
-let current: Runtime | undefined;
-
-export function init(options: InitOptions = {}): Runtime {
-  if (current) {
-    if (Object.keys(options).length > 0)
-      current.notes.push("init() called again: the first call's options stay");
-    return current;
-  }
-  current = new Runtime(options);
-  return current;
-}
-
-/** The runtime `init()` made, if any. */
-export function runtime(): Runtime | undefined {
-  return current;
-}
+export { init, Runtime, runtime, shutdown, verifySnapshot } from "./runtime.js";
 
 function need(): Runtime {
+  const current = runtime();
   if (!current)
     throw new Error("envtrace: call init() first (or start node with --import envtrace/register)");
   return current;
@@ -66,14 +45,6 @@ export function envChanges(key?: string): EnvChange[] {
   return need().changes(key);
 }
 
-/** Removes the guard and forgets the runtime (tests; hot reload). */
-export function shutdown(): void {
-  current?.shutdown();
-  current = undefined;
-}
-
-export { Runtime } from "./runtime.js";
-export { verifySnapshot } from "./seal.js";
 export { jsonlFileSink, memorySink, stderrSink } from "./sink.js";
 export type {
   AuditSink,

@@ -1,10 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseStack } from "./callsite.js";
 import { dotenvCandidates, parseDotenv } from "./dotenv.js";
-import { parseEnvironBuffer } from "./environ.js";
-import { sourcesFromReport } from "./runtime.js";
-import { canonicalJson, sealSnapshot, verifySnapshot } from "./seal.js";
+import { parseStack } from "./guard.js";
+
+import {
+  canonicalJson,
+  parseEnvironBuffer,
+  sealSnapshot,
+  sourcesFromReport,
+  verifySnapshot,
+} from "./runtime.js";
 
 describe("parseDotenv", () => {
   it("follows dotenv's grammar with line numbers", () => {

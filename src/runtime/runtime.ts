@@ -5,9 +5,7 @@
  * systemd, containers, Kubernetes …) and the secret rules are imported on the first query only.
  */
 import { DotenvFiles, dotenvCandidates, dotenvLikeFiles, loadedLoaders } from "./dotenv.js";
-import { readExecEnviron } from "./environ.js";
 import { EnvGuard } from "./guard.js";
-import { sealSnapshot, ValueDigester } from "./seal.js";
 import type {
   AuditSink,
   DriftItem,
@@ -39,19 +37,24 @@ function siteText(c: EnvChange): string {
 
 export class Runtime {
   readonly pid = process.pid;
-  readonly takenAt = new Date().toISOString();
   readonly guardMode: GuardMode;
   readonly cwd: string;
-  readonly execEnv: ReadonlyMap<string, string> | null;
-  /** Why some answers are weaker than they could be (procfs unreadable, engine unavailable); said once each. */
-  readonly notes: string[] = [];
   private readonly sink: AuditSink | undefined;
   private readonly digester = new ValueDigester();
   private readonly guard: EnvGuard;
   private readonly history: RuntimeSnapshot[] = [];
-  /** Builds the init snapshot from what init captured (see the constructor); run once, on first use. */
+  /** When init ran (ms since the epoch; formatted on first look: the first toISOString costs ~0.2 ms). */
+  private readonly takenAtMs = Date.now();
+  private takenAtIso: string | undefined;
+  /** The live environment at init, in the real object's order (private: never exposed, never logged). */
+  private readonly captured: ReadonlyMap<string, string>;
+  /** `/proc/self/environ` and the pre-init analysis, made on first look (see `preInitState`). */
+  private pre: { exec: ReadonlyMap<string, string> | null; keys: string[] } | undefined;
+  /** Dotenv loaders loaded when init ran (what pre-init variables are attributed against). */
+  private readonly loadersAtInit: string[];
+  private readonly notesList: string[] = [];
+  /** Builds the init snapshot from what init captured; run once, on first use. */
   private pendingInit: (() => RuntimeSnapshot) | undefined;
-  private variableCount = 0;
   /** Live values when the latest snapshot was sealed (private: never exposed, never logged). */
   private baseline: Map<string, string>;
   /** Values as last observed, to find changes that bypassed the guard. */
@@ -67,76 +70,36 @@ export class Runtime {
   private generation = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
 
+  /**
+   * Start-up stays cheap: init reads `process.env` once (into the snapshot's captured values and the
+   * guard's mirror) and installs the guard. What only a look at the result needs — `/proc/self/environ`,
+   * which variables changed before init and their dotenv files, hashing — is done on the first look, from
+   * what init captured (the kernel's copy of the exec-time environment does not change afterwards).
+   */
   constructor(private readonly opts: InitOptions = {}) {
     this.guardMode = opts.guard ?? "proxy";
     this.sink = opts.sink;
     this.cwd = opts.cwd ?? process.cwd();
     this.recheckMs = opts.recheckMs ?? 1000;
     const real = process.env as Env;
-    this.execEnv = readExecEnviron(opts.procRoot);
-    if (!this.execEnv)
-      this.notes.push("/proc/self/environ could not be read: every variable is treated as exec-time");
     const live = liveMap(real);
+    this.captured = live;
     this.baseline = live;
     this.observed = new Map(live);
-
-    const exec = this.execEnv ?? live;
-    const pre = [...live.keys()].filter((k) => exec.get(k) !== live.get(k));
-    if (pre.length > 0) {
-      const files = new DotenvFiles(dotenvCandidates(real, this.cwd, opts.dotenvFiles));
-      const loaders = loadedLoaders();
-      const loader = loaders.length === 1 ? loaders[0] : undefined;
-      let likeFiles: DotenvFiles | undefined;
-      for (const k of pre) {
-        const v = live.get(k) ?? "";
-        let fromFile = files.attribute(k, v, loader, undefined, false);
-        if (!fromFile && loaders.length > 0) {
-          likeFiles ??= new DotenvFiles(
-            dotenvLikeFiles([this.cwd]).map((file) => ({ file, reader: loader ?? "dotenv" })),
-          );
-          fromFile = likeFiles.attribute(k, v, loader, undefined, false);
-        }
-        if (fromFile) {
-          if (loaders.length > 0)
-            fromFile.evidence.push(`loaders loaded in this process: ${loaders.join(", ")}`);
-          fromFile.evidence.push(
-            exec.has(k)
-              ? "differs from /proc/self/environ: changed before init"
-              : "not in /proc/self/environ",
-          );
-          this.preInit.set(k, fromFile);
-        } else {
-          this.preInit.set(k, {
-            kind: "runtime",
-            mechanism: "process.env",
-            actor: this.actor(),
-            confidence: "likely",
-            evidence: [
-              exec.has(k)
-                ? "differs from /proc/self/environ: changed in-process before envtrace.init()"
-                : "not in /proc/self/environ: set in-process before envtrace.init()",
-              "no dotenv file read by dotenv, dotenvx, dotenv-flow or --env-file assigns this value; the call site was not seen",
-            ],
-          });
-        }
-      }
-    }
+    this.loadersAtInit = loadedLoaders();
 
     // Sealing needs node:crypto (a large module to load): the captured values and sources are kept
     // privately, unchanged, and hashed on the first look at the snapshot, with the same result as at init.
-    const captured = new Map(live);
-    const sources = new Map(this.preInit);
-    const origins = (k: string) =>
-      sources.has(k) ? (exec.has(k) ? "changed-pre-init" : "pre-init") : "exec";
-    this.variableCount = captured.size;
     this.pendingInit = () => {
-      const variables: SnapshotVariable[] = [...captured.keys()].sort().map((k) => {
+      const { exec } = this.preInitState();
+      const sources = this.preInit;
+      const variables: SnapshotVariable[] = [...live.keys()].sort().map((k) => {
+        const pi = sources.get(k);
         const sv: SnapshotVariable = {
           key: k,
-          digest: this.digester.digest(k, captured.get(k) ?? ""),
-          origin: origins(k),
+          digest: this.digester.digest(k, live.get(k) ?? ""),
+          origin: pi ? (exec?.has(k) ? "changed-pre-init" : "pre-init") : "exec",
         };
-        const pi = sources.get(k);
         if (pi) sv.source = pi;
         return sv;
       });
@@ -155,9 +118,79 @@ export class Runtime {
       this.emit("runtime-init", {
         snapshot: this.snapshot().id,
         guard: this.guardMode,
-        variables: this.variableCount,
-        preInit: pre.length,
+        variables: live.size,
+        preInit: this.preInitState().keys.length,
       });
+  }
+
+  /** When init ran (ISO 8601). */
+  get takenAt(): string {
+    this.takenAtIso ??= new Date(this.takenAtMs).toISOString();
+    return this.takenAtIso;
+  }
+
+  /** The exec-time environment (`/proc/self/environ`), or null when procfs could not be read. */
+  get execEnv(): ReadonlyMap<string, string> | null {
+    return this.preInitState().exec;
+  }
+
+  /** Why some answers are weaker than they could be (procfs unreadable, engine unavailable); said once each. */
+  get notes(): string[] {
+    this.preInitState();
+    return this.notesList;
+  }
+
+  /**
+   * Reads `/proc/self/environ` and attributes the variables that differ from it in the environment init
+   * captured (set or changed in-process before init: a dotenv file:line, or `runtime`). Once.
+   */
+  private preInitState(): { exec: ReadonlyMap<string, string> | null; keys: string[] } {
+    if (this.pre) return this.pre;
+    const live = this.captured;
+    const execEnv = readExecEnviron(this.opts.procRoot);
+    if (!execEnv)
+      this.notesList.push("/proc/self/environ could not be read: every variable is treated as exec-time");
+    const exec = execEnv ?? live;
+    const keys = [...live.keys()].filter((k) => exec.get(k) !== live.get(k));
+    this.pre = { exec: execEnv, keys };
+    if (keys.length === 0) return this.pre;
+    const opts = this.opts;
+    const files = new DotenvFiles(dotenvCandidates(Object.fromEntries(live), this.cwd, opts.dotenvFiles));
+    const loaders = this.loadersAtInit;
+    const loader = loaders.length === 1 ? loaders[0] : undefined;
+    let likeFiles: DotenvFiles | undefined;
+    for (const k of keys) {
+      const v = live.get(k) ?? "";
+      let fromFile = files.attribute(k, v, loader, undefined, false);
+      if (!fromFile && loaders.length > 0) {
+        likeFiles ??= new DotenvFiles(
+          dotenvLikeFiles([this.cwd]).map((file) => ({ file, reader: loader ?? "dotenv" })),
+        );
+        fromFile = likeFiles.attribute(k, v, loader, undefined, false);
+      }
+      if (fromFile) {
+        if (loaders.length > 0)
+          fromFile.evidence.push(`loaders loaded in this process: ${loaders.join(", ")}`);
+        fromFile.evidence.push(
+          exec.has(k) ? "differs from /proc/self/environ: changed before init" : "not in /proc/self/environ",
+        );
+        this.preInit.set(k, fromFile);
+      } else {
+        this.preInit.set(k, {
+          kind: "runtime",
+          mechanism: "process.env",
+          actor: this.actor(),
+          confidence: "likely",
+          evidence: [
+            exec.has(k)
+              ? "differs from /proc/self/environ: changed in-process before envtrace.init()"
+              : "not in /proc/self/environ: set in-process before envtrace.init()",
+            "no dotenv file read by dotenv, dotenvx, dotenv-flow or --env-file assigns this value; the call site was not seen",
+          ],
+        });
+      }
+    }
+    return this.pre;
   }
 
   private actor(): Source["actor"] {
@@ -356,6 +389,7 @@ export class Runtime {
       if (list && list.length > 1) s.evidence.push(`${list.length} writes recorded for this key since init`);
       return s;
     }
+    this.preInitState();
     return this.preInit.get(key);
   }
 
@@ -482,6 +516,36 @@ export class Runtime {
   }
 }
 
+// One runtime per process. It lives here rather than in index.ts so that `envtrace/register` loads this
+// module and the guard only (index.ts re-exports these).
+let current: Runtime | undefined;
+
+/**
+ * The in-process library: one `init()` at start-up (or `node --import envtrace/register`), then ask from
+ * anywhere. One runtime per process: a second `init()` returns the first (options of later calls are
+ * ignored, and said in `notes`).
+ */
+export function init(options: InitOptions = {}): Runtime {
+  if (current) {
+    if (Object.keys(options).length > 0)
+      current.notes.push("init() called again: the first call's options stay");
+    return current;
+  }
+  current = new Runtime(options);
+  return current;
+}
+
+/** The runtime `init()` made, if any. */
+export function runtime(): Runtime | undefined {
+  return current;
+}
+
+/** Removes the guard and forgets the runtime (tests; hot reload). */
+export function shutdown(): void {
+  current?.shutdown();
+  current = undefined;
+}
+
 function liveMap(env: Env): Map<string, string> {
   const m = new Map<string, string>();
   for (const k of Object.keys(env)) {
@@ -534,4 +598,106 @@ export function sourcesFromReport(doc: unknown, pid: number): Map<string, Source
     }
   }
   return m;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The exec-time environment of this process: `/proc/self/environ`, as the kernel kept it at `execve`.
+// Decoded the way Node decodes `process.env` (UTF-8, invalid bytes replaced), so the two compare equal
+// when nothing changed in-process. Later `setenv` calls never show here (they do not write into the
+// kernel's copy), which is why reading it on first look gives what init would have read.
+// (Environ, sealing and the runtime share this file: each module costs ~0.4 ms to load under --import.)
+
+/** Returns null when procfs cannot be read (not Linux, hidepid, a sandbox): callers fall back to `process.env`. */
+export function readExecEnviron(procRoot = "/proc"): Map<string, string> | null {
+  // procfs reports size 0: readFileSync would read it in small chunks and join them (~0.2 ms at start-up);
+  // one read into a 64 KiB buffer usually takes all of it.
+  const f = fs();
+  let fd: number;
+  try {
+    fd = f.openSync(`${procRoot}/self/environ`, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const chunks: Buffer[] = [];
+    for (;;) {
+      const buf = Buffer.allocUnsafe(65536);
+      const n = f.readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) break;
+      chunks.push(buf.subarray(0, n));
+    }
+    return parseEnvironBuffer(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+  } catch {
+    return null;
+  } finally {
+    f.closeSync(fd);
+  }
+}
+
+/** `KEY=value\0…`: entries without `=` are skipped; for a duplicated key the first wins, as getenv(3) does. */
+export function parseEnvironBuffer(buf: Buffer): Map<string, string> {
+  // One decode for the whole block (NUL is ASCII, so no entry's bytes run into the next one's).
+  const out = new Map<string, string>();
+  for (const entry of buf.toString("utf8").split("\0")) {
+    const eq = entry.indexOf("=");
+    if (eq <= 0) continue;
+    const key = entry.slice(0, eq);
+    if (!out.has(key)) out.set(key, entry.slice(eq + 1));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sealing: a snapshot is deep-frozen and its `hash` is SHA-256 over its canonical JSON (keys sorted,
+// no whitespace) without `id`/`hash`. `verifySnapshot` recomputes it, so a copy that was edited on its way
+// (a log, a span exporter, a file) is told apart from the one the process sealed.
+
+/** node:crypto on first use (its load is most of what `init()` would otherwise cost). */
+const crypto = () => process.getBuiltinModule("node:crypto");
+
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : canonicalJson(x))).join(",")}]`;
+  const o = v as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const k of Object.keys(o).sort()) {
+    if (o[k] === undefined) continue;
+    parts.push(`${JSON.stringify(k)}:${canonicalJson(o[k])}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+export function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object" && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as object)) deepFreeze(x);
+  }
+  return v;
+}
+
+export function sealSnapshot(body: Omit<RuntimeSnapshot, "id" | "hash">): RuntimeSnapshot {
+  const hash = crypto().createHash("sha256").update(canonicalJson(body)).digest("hex");
+  return deepFreeze({ id: `sha256:${hash.slice(0, 16)}`, hash, ...body });
+}
+
+/** True when `s` is exactly what was sealed (its hash matches its content). */
+export function verifySnapshot(s: RuntimeSnapshot): boolean {
+  const { id, hash, ...body } = s;
+  const h = crypto().createHash("sha256").update(canonicalJson(body)).digest("hex");
+  return h === hash && id === `sha256:${h.slice(0, 16)}`;
+}
+
+/** Keyed digests of values: a per-process random key, so a digest tells equal from different and no more. */
+export class ValueDigester {
+  private key: Buffer | undefined;
+  digest(key: string, value: string): string {
+    this.key ??= crypto().randomBytes(32);
+    return crypto()
+      .createHmac("sha256", this.key)
+      .update(key)
+      .update("\0")
+      .update(value)
+      .digest("hex")
+      .slice(0, 16);
+  }
 }

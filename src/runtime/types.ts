@@ -62,8 +62,8 @@ export type GuardMode = "proxy" | "observe" | "off";
 
 export interface InitOptions {
   /**
-   * `proxy` (default): `process.env` becomes a forwarding Proxy over the real object whose set/delete traps
-   * record the call site; `observe`: `process.env` is left alone and changes are found by diffing at
+   * `proxy` (default): `process.env` becomes a Proxy whose set/delete traps write the real object and
+   * record the call site, and whose reads come from a mirror of the environment (see `src/runtime/guard.ts`); `observe`: `process.env` is left alone and changes are found by diffing at
    * observation points (no read cost, no call site); `off`: no change tracking beyond drift.
    */
   guard?: GuardMode;
@@ -77,8 +77,10 @@ export interface InitOptions {
   /** Root of `/proc` (a fixture tree in tests). Default `/proc`. */
   procRoot?: string;
   /**
-   * How often (ms) middleware re-diffs the whole environment to catch writes that bypassed the guard
-   * (a reference to the real object kept from before `init`, native code, `SHARE_ENV` workers). Default 1000.
+   * How often (ms) the whole environment is re-read to catch writes that bypassed the guard (a reference
+   * to the real object kept from before `init`, native code, `SHARE_ENV` workers): by middleware, and by an
+   * unref'd timer that keeps the guard's read mirror in step. Default 1000; 0: middleware re-reads on
+   * every request and there is no timer.
    */
   recheckMs?: number;
 }
