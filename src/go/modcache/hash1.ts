@@ -16,19 +16,18 @@ export class Hash1Error extends Error {
   readonly code = "BAD_NAME";
 }
 
-const NEWLINE = 0x0a;
-
 /** Combines per-file digests into the `h1:` hash. Throws {@link Hash1Error} on a name containing a newline. */
 export function hash1(files: readonly HashedFile[]): string {
-  const sorted = [...files].sort((a, b) => Buffer.compare(a.name, b.name));
-  const summary = createHash("sha256");
-  for (const f of sorted) {
-    if (f.name.includes(NEWLINE)) throw new Hash1Error("dirhash: filename with newline");
-    summary.update(`${f.sha256}  `);
-    summary.update(f.name);
-    summary.update("\n");
+  // Names as latin1 strings, one character per byte: JavaScript's string order is then Go's byte order, and
+  // the summary is one string written back byte for byte (one hash call per module, not three per file).
+  const keyed = files.map((f) => ({ sha256: f.sha256, name: f.name.toString("latin1") }));
+  keyed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let summary = "";
+  for (const f of keyed) {
+    if (f.name.includes("\n")) throw new Hash1Error("dirhash: filename with newline");
+    summary += `${f.sha256}  ${f.name}\n`;
   }
-  return `h1:${summary.digest("base64")}`;
+  return `h1:${createHash("sha256").update(Buffer.from(summary, "latin1")).digest("base64")}`;
 }
 
 export function sha256Hex(data: Uint8Array | string): string {

@@ -48,8 +48,14 @@ export class WorkerJobError extends Error {
   }
 }
 
-/** Jobs posted to one worker at a time. */
+/** Batches posted to one worker at a time. */
 const DEPTH = 2;
+/**
+ * Jobs per message at most. One message per module cost a wake-up of each thread per module (on a loaded
+ * 2-core machine, a context switch each); jobs queued in the same turn of the event loop go as one message
+ * and come back as one.
+ */
+const BATCH = 8;
 
 type Pending = { req: WorkerRequest; resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
 
@@ -79,10 +85,11 @@ export function workerEntry(): { file: string | URL; eval: boolean } | undefined
 export class HashPool {
   private readonly workers: Worker[] = [];
   private readonly queue: Pending[] = [];
-  /** Jobs posted to each worker, oldest first (a worker answers in order). */
-  private readonly running = new Map<Worker, Pending[]>();
+  /** Batches posted to each worker, oldest first (a worker answers in order, a batch in one message). */
+  private readonly running = new Map<Worker, Pending[][]>();
   private nextId = 0;
   private closed = false;
+  private pumpScheduled = false;
 
   private constructor(
     private readonly entry: { file: string | URL; eval: boolean },
@@ -93,6 +100,16 @@ export class HashPool {
   static create(size = Math.max(1, Math.min(availableParallelism(), 8))): HashPool | undefined {
     const entry = workerEntry();
     return entry ? new HashPool(entry, size) : undefined;
+  }
+
+  /** Jobs worth keeping in flight so that every worker always has a full batch queued behind its current one. */
+  get capacity(): number {
+    return this.size * (DEPTH + 1) * BATCH;
+  }
+
+  /** Starts the workers now (their start-up then overlaps the caller's own work, such as listing). */
+  warm(): void {
+    while (!this.closed && this.workers.length < this.size) this.spawn();
   }
 
   /** `h1:` of the zip at `file`; `want` names the entry returned as `goMod`; `files` adds per-entry digests. */
@@ -116,28 +133,31 @@ export class HashPool {
     if (this.closed) return Promise.reject(new Error("hash pool is closed"));
     return new Promise((resolve, reject) => {
       this.queue.push({ req, resolve, reject });
-      this.pump();
+      this.schedulePump();
     });
   }
 
   private spawn(): Worker {
     const w = new Worker(this.entry.file, { eval: this.entry.eval, stdout: false, stderr: false });
-    w.on("message", (m: WorkerReply) => {
-      const job = this.running.get(w)?.shift();
-      if (job) {
-        if (m.error !== undefined) job.reject(new WorkerJobError(m.error, m.code));
+    w.on("message", (replies: WorkerReply[]) => {
+      const batch = this.running.get(w)?.shift() ?? [];
+      for (let i = 0; i < batch.length; i++) {
+        const m = replies[i];
+        const job = batch[i]!;
+        if (!m) job.reject(new Error("hash worker answered fewer jobs than it was given"));
+        else if (m.error !== undefined) job.reject(new WorkerJobError(m.error, m.code));
         else job.resolve(m);
       }
-      this.pump();
+      this.schedulePump();
     });
     // A worker that dies (out of memory, a failed start) fails its job; the next job starts a new one.
     const gone = (err: Error) => {
       const i = this.workers.indexOf(w);
       if (i < 0) return;
       this.workers.splice(i, 1);
-      const jobs = this.running.get(w) ?? [];
+      const batches = this.running.get(w) ?? [];
       this.running.delete(w);
-      for (const job of jobs) job.reject(err);
+      for (const job of batches.flat()) job.reject(err);
       if (!this.closed) this.pump();
     };
     w.on("error", gone);
@@ -148,11 +168,25 @@ export class HashPool {
   }
 
   /**
-   * Hands queued jobs to workers, up to {@link DEPTH} each: a worker that finishes one starts the next
-   * without waiting for this thread to be scheduled (on a busy machine that wait left workers idle a
-   * fifth of the time).
+   * Runs {@link pump} once the jobs of this turn of the event loop are queued (the callers woken by one
+   * batch's answers queue their next jobs in the same turn), so that they go out as one batch.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  /**
+   * Hands queued jobs to workers in batches of up to {@link BATCH}, up to {@link DEPTH} batches each: a
+   * worker that finishes one starts the next without waiting for this thread to be scheduled (on a busy
+   * machine that wait left workers idle a fifth of the time).
    */
   private pump(): void {
+    if (this.closed) return;
     while (this.queue.length > 0) {
       let best: Worker | undefined;
       let load = DEPTH;
@@ -165,9 +199,9 @@ export class HashPool {
       }
       if (load > 0 && this.workers.length < this.size) best = this.spawn();
       if (!best) return;
-      const job = this.queue.shift()!;
-      this.running.get(best)!.push(job);
-      best.postMessage(job.req);
+      const batch = this.queue.splice(0, BATCH);
+      this.running.get(best)!.push(batch);
+      best.postMessage(batch.map((j) => j.req));
     }
   }
 

@@ -12,7 +12,8 @@ const ctx = new HashContext();
 const port = parentPort;
 if (!port) throw new Error("modcache worker: not started as a worker thread");
 
-port.on("message", (job: WorkerRequest) => {
+/** One job; failures become the reply's error (and code), never an exception. */
+function run(job: WorkerRequest): WorkerReply {
   let reply: WorkerReply;
   try {
     if (job.op === "zip") {
@@ -30,5 +31,10 @@ port.on("message", (job: WorkerRequest) => {
     reply = { id: job.id, error: String(e?.message ?? err) };
     if (typeof e?.code === "string") reply.code = e.code;
   }
-  port.postMessage(reply);
+  return reply;
+}
+
+// A batch of jobs in one message, their replies in one message, in the same order.
+port.on("message", (jobs: WorkerRequest[]) => {
+  port.postMessage(jobs.map(run));
 });

@@ -160,6 +160,42 @@ describe("HashPool", () => {
     }
   }, 30_000);
 
+  it("answers every job of a batch, good and bad mixed, in order, when many are queued at once", async () => {
+    const pool = HashPool.create(2)!;
+    try {
+      const jobs: Array<{ file: string; want: string; h1?: string }> = [];
+      for (let i = 0; i < 40; i++) {
+        const f = path.join(tmp, `b${i}.zip`);
+        const entries: Entry[] = [
+          { name: `m@v${i}/go.mod`, data: Buffer.from(`module m${i}\n`) },
+          { name: `m@v${i}/a.go`, data: Buffer.from(`package a // ${i}\n`.repeat(i * 10)) },
+        ];
+        if (i % 7 === 3) fs.writeFileSync(f, `not a zip ${i}`);
+        else if (i % 7 !== 5) fs.writeFileSync(f, await zipBuffer(entries));
+        jobs.push({
+          file: f,
+          want: `m@v${i}/go.mod`,
+          ...(i % 7 === 3 || i % 7 === 5 ? {} : { h1: expected(entries) }),
+        });
+      }
+      const got = await Promise.all(
+        jobs.map((j) =>
+          pool.zip(j.file, j.want).then(
+            (r) => ({ h1: r.h1, goMod: r.goMod?.toString() }),
+            (e: WorkerJobError) => ({ code: e.code }),
+          ),
+        ),
+      );
+      got.forEach((g, i) => {
+        if (i % 7 === 3) expect(g).toEqual({ code: "BAD_ZIP" });
+        else if (i % 7 === 5) expect(g).toEqual({ code: "ENOENT" });
+        else expect(g).toEqual({ h1: jobs[i]!.h1, goMod: `module m${i}\n` });
+      });
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
   it("the same context hashes many zips in a row (reused buffers do not leak between zips)", async () => {
     const ctx = new HashContext();
     const a = path.join(tmp, "ra.zip");
