@@ -183,9 +183,11 @@ export async function bench(): Promise<Figure[]> {
     const got = median(ver.map((x) => x.cpuMs / x.wallMs));
     const load = loadavg()[0]!;
     const note =
-      `bounded by: CPU — per worker, zlib inflate ≈ 70%, SHA-256 ≈ 20%, reading and the zip directory the rest (--cpu-prof; ≈ 150 MB per CPU-second on a quiet core); ` +
+      `bounded by: CPU — per worker, zlib inflate ≈ 65% (≈ 230 MB of zip data per CPU-second, ≈ 540 MB/s of output), SHA-256 ≈ 20%, ` +
+      `reading ≈ 4%, the zip directory, h1: summary and GC the rest (--cpu-prof of the worker loop: ≈ 155 MB per CPU-second in one thread); ` +
+      `the pool adds the workers' start-up (≈ 30 ms CPU each) and the main thread's listing and comparing (≈ 0.6 ms CPU per MB). ` +
       `${perCpu.toFixed(0)} MB per CPU-second, so ${cores} free cores would give ≈ ${(perCpu * cores).toFixed(0)} MB/s, but this run got ${got.toFixed(2)} cores ` +
-      `(load average ${load.toFixed(1)} on ${cores}). What would reach it: idle cores, or a faster inflater than zlib (libdeflate-class), which Node does not ship`;
+      `(load average ${load.toFixed(1)} on ${cores}). What would reach it: ≥ 1.7 free cores, or a faster inflater than zlib (libdeflate-class, ≈ 2× zlib), which Node does not ship and no npm package here provides natively`;
     return [
       {
         name: "go verify-modcache, h1: of zips (wall)",
@@ -207,7 +209,7 @@ export async function bench(): Promise<Figure[]> {
         target: `≥ ${(200 / cores).toFixed(0)} MB/cpu-s (200 MB/s on ${cores} cores)`,
         pass: perCpu * cores >= 200,
         rssMB: verRss,
-        note: "bounded by zlib inflate (≈ 70% of worker CPU, ≈ 500 MB/s of output per core) and SHA-256 (≈ 20%); the main thread only lists and compares. On a loaded machine CPU time per MB rises too (shared caches, context switches)",
+        note: "bounded by zlib inflate (≈ 65% of worker CPU, ≈ 540 MB/s of output per core) and SHA-256 (≈ 20%); the main thread only lists and compares (jobs go to workers 8 per message). On a loaded machine CPU time per MB rises too (shared caches, context switches)",
       },
       ...(cli
         ? [

@@ -34,7 +34,8 @@ function run(job: WorkerRequest): WorkerReply {
   return reply;
 }
 
-// A batch of jobs in one message, their replies in one message, in the same order.
-port.on("message", (jobs: WorkerRequest[]) => {
-  port.postMessage(jobs.map(run));
+// A batch of jobs in one message, their replies in one message, in the same order (a single job, as an
+// older pool in a stale build posts it, gets a single reply).
+port.on("message", (jobs: WorkerRequest[] | WorkerRequest) => {
+  port.postMessage(Array.isArray(jobs) ? jobs.map(run) : run(jobs));
 });
