@@ -82,7 +82,9 @@ export class SecretEngine {
   private readonly todo: Int32Array;
   /** The keywords one line holds, as a set and a list (reused by `scanBytes`; cleared after each line). */
   private readonly kwSeen: Uint8Array;
-  private readonly lineKws: number[] = [];
+  private readonly lineKws: Int32Array;
+  /** How many keywords `lineKws` holds after `bytesPass` (those of the unterminated last line). */
+  private lineKwN = 0;
   /** End of the last candidate `accept` extended (for rejections), -1 if none; relative to the hay. */
   private rejectedEnd = -1;
   readonly rules: readonly SecretRule[];
@@ -136,6 +138,7 @@ export class SecretEngine {
     this.stamp = new Int32Array(rules.length).fill(-1);
     this.todo = new Int32Array(rules.length);
     this.kwSeen = new Uint8Array(keywordRules.length);
+    this.lineKws = new Int32Array(keywordRules.length);
   }
 
   /** Secrets in `text`, sorted by position, overlaps merged (the earlier-listed rule names the merge). */
@@ -166,13 +169,12 @@ export class SecretEngine {
     };
     const out: SecretMatch[] = [];
     this.kwSeen.fill(0);
-    this.lineKws.length = 0;
     const lineStart = this.bytesPass(b, slice, out);
-    const lineKws = this.lineKws;
-    if (lineKws.length > 0) {
-      this.runLine(slice, b.length, lineStart, b.length, lineKws, out);
-      for (const id of lineKws) this.kwSeen[id] = 0;
-      lineKws.length = 0;
+    const nk = this.lineKwN;
+    if (nk > 0) {
+      this.runLine(slice, b.length, lineStart, b.length, this.lineKws, nk, out);
+      for (let j = 0; j < nk; j++) this.kwSeen[this.lineKws[j]!] = 0;
+      this.lineKwN = 0;
     }
     return mergeMatches(out, this.rules);
   }
@@ -193,14 +195,15 @@ export class SecretEngine {
     const n = b.length;
     let lineStart = 0;
     let s = 0;
+    let nk = 0;
     for (let i = 0; i < n; i++) {
       s = delta[s + cls[b[i]!]!]!;
       if (s < special) continue;
       if (s === nl) {
-        if (lineKws.length > 0) {
-          this.runLine(slice, n, lineStart, i, lineKws, out);
-          for (const id of lineKws) kwSeen[id] = 0;
-          lineKws.length = 0;
+        if (nk > 0) {
+          this.runLine(slice, n, lineStart, i, lineKws, nk, out);
+          for (let j = 0; j < nk; j++) kwSeen[lineKws[j]!] = 0;
+          nk = 0;
         }
         lineStart = i + 1;
         continue;
@@ -210,10 +213,11 @@ export class SecretEngine {
         const id = o[j]!;
         if (kwSeen[id] === 0) {
           kwSeen[id] = 1;
-          lineKws.push(id);
+          lineKws[nk++] = id;
         }
       }
     }
+    this.lineKwN = nk;
     return lineStart;
   }
 
@@ -237,7 +241,7 @@ export class SecretEngine {
       let c = bytes !== undefined ? bytes[i]! : str.charCodeAt(i);
       if (c === 10) {
         if (lineKws.length > 0) {
-          this.runLine(slice, n, lineStart, i, lineKws, out);
+          this.runLine(slice, n, lineStart, i, lineKws, lineKws.length, out);
           for (const k of lineKws) kwSeen[k] = 0;
           lineKws.length = 0;
         }
@@ -258,7 +262,7 @@ export class SecretEngine {
         }
       }
     }
-    if (lineKws.length > 0) this.runLine(slice, n, lineStart, n, lineKws, out);
+    if (lineKws.length > 0) this.runLine(slice, n, lineStart, n, lineKws, lineKws.length, out);
     return mergeMatches(out, this.rules);
   }
 
@@ -267,15 +271,18 @@ export class SecretEngine {
     n: number,
     ls: number,
     le: number,
-    kws: readonly number[],
+    kws: ArrayLike<number>,
+    nk: number,
     out: SecretMatch[],
   ): void {
     const gen = ++this.stampGen;
     // The rules the line's keywords wake, in rule order (insertion into a reused array: a handful each).
     const todo = this.todo;
     let nt = 0;
-    for (const k of kws) {
-      for (const r of this.keywordRules[k]!) {
+    for (let q = 0; q < nk; q++) {
+      const rs = this.keywordRules[kws[q]!]!;
+      for (let x = 0; x < rs.length; x++) {
+        const r = rs[x]!;
         if (this.stamp[r] !== gen) {
           this.stamp[r] = gen;
           let j = nt++;
@@ -354,9 +361,10 @@ export class SecretEngine {
     const rule = c.rule;
     this.rejectedEnd = -1;
     let g = -1;
-    for (const gi of c.groups) {
-      if (m[gi] !== undefined) {
-        g = gi;
+    const groups = c.groups;
+    for (let x = 0; x < groups.length; x++) {
+      if (m[groups[x]!] !== undefined) {
+        g = groups[x]!;
         break;
       }
     }
@@ -397,7 +405,7 @@ export class SecretEngine {
     }
     const fullIdx = rule.fullGroup !== undefined ? md.indices?.[rule.fullGroup] : undefined;
     const sp = typeof rule.safePrefix === "function" ? rule.safePrefix(secret) : (rule.safePrefix ?? "");
-    return {
+    const hit: SecretMatch = {
       ruleId: rule.id,
       start: base + idx[0],
       end: base + end,
@@ -406,8 +414,9 @@ export class SecretEngine {
       safePrefix: secret.startsWith(sp) && sp.length < secret.length ? sp : "",
       showLength: !c.url,
       severity: rule.severity,
-      ...(example ? { example } : {}),
     };
+    if (example) hit.example = true;
+    return hit;
   }
 }
 

@@ -192,12 +192,10 @@ export class Redactor {
       this.stats.secrets++;
       this.stats.byRule[m.ruleId] = (this.stats.byRule[m.ruleId] ?? 0) + 1;
     }
-    const mask = maskSecret(buf.toString("latin1", m.start, m.end), this.style, {
-      safePrefix: m.safePrefix,
-      showLength: m.showLength,
-      ...(m.example ? { example: true } : {}),
-      ...(this.opts.key ? { key: this.opts.key } : {}),
-    });
+    const o: Parameters<typeof maskSecret>[2] = { safePrefix: m.safePrefix, showLength: m.showLength };
+    if (m.example) o.example = true;
+    if (this.opts.key) o.key = this.opts.key;
+    const mask = maskSecret(buf.toString("latin1", m.start, m.end), this.style, o);
     let breaks = "";
     for (let i = buf.indexOf(10, a); i >= 0 && i < b; i = buf.indexOf(10, i + 1))
       breaks += i > a && buf[i - 1] === 13 ? "\r\n" : "\n";
