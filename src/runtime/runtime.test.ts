@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dotenvCandidates, parseDotenv } from "./dotenv.js";
 import { parseStack } from "./guard.js";
-
 import {
   canonicalJson,
   parseEnvironBuffer,
@@ -10,6 +9,7 @@ import {
   sourcesFromReport,
   verifySnapshot,
 } from "./runtime.js";
+import { toSource } from "./source.js";
 
 describe("parseDotenv", () => {
   it("follows dotenv's grammar with line numbers", () => {
@@ -155,5 +155,56 @@ describe("sourcesFromReport", () => {
       { variables: [null, { key: 1 }, { key: "K", source: { kind: 2 } }] },
     ])
       expect(sourcesFromReport(d, 1).size).toBe(0);
+  });
+});
+
+describe("toSource (the JSON reporter's sourceJson, in the runtime's order, copied)", () => {
+  it("file location, process actor, times, candidates; no snippet; nothing shared with the engine's object", () => {
+    const a = {
+      kind: "shell" as const,
+      mechanism: "bash",
+      location: { file: "/h/.bashrc", line: 3, column: 1 },
+      actor: { pid: 7, comm: "bash", exe: "/bin/bash", startTime: "t0" },
+      time: { at: "2024-01-01T00:00:00Z", what: "file-mtime" as const },
+      times: [{ at: "2024-01-01T00:00:00Z", what: "file-mtime" as const }],
+      confidence: "certain" as const,
+      evidence: ["e"],
+      candidates: [
+        { file: "/etc/profile", line: 0 },
+        { resource: "ConfigMap/ns/x", key: "K", file: "m.yaml" },
+      ],
+      snippet: "export A=1",
+    };
+    const s = toSource(a);
+    expect(JSON.stringify(s)).toBe(
+      JSON.stringify({
+        kind: "shell",
+        confidence: "certain",
+        evidence: ["e"],
+        mechanism: "bash",
+        file: "/h/.bashrc",
+        line: 3,
+        column: 1,
+        actor: { pid: 7, comm: "bash", exe: "/bin/bash" },
+        time: { at: "2024-01-01T00:00:00Z", what: "file-mtime" },
+        times: [{ at: "2024-01-01T00:00:00Z", what: "file-mtime" }],
+        candidates: [{ file: "/etc/profile" }, { resource: "ConfigMap/ns/x", key: "K" }],
+      }),
+    );
+    expect(s.evidence).not.toBe(a.evidence);
+    expect(s.time).not.toBe(a.time);
+    expect(s.times?.[0]).not.toBe(a.times[0]);
+  });
+  it("resource location and a field manager", () => {
+    const s = toSource({
+      kind: "k8s-configmap",
+      location: { resource: "ConfigMap/ns/cfg", key: "A", file: "pod.yaml", line: 9 },
+      actor: { fieldManager: "kubectl", operation: "Apply" },
+      confidence: "likely",
+      evidence: [],
+    });
+    expect(JSON.stringify(s)).toBe(
+      '{"kind":"k8s-configmap","confidence":"likely","evidence":[],"resource":"ConfigMap/ns/cfg","resourceKey":"A","file":"pod.yaml","line":9,"actor":{"fieldManager":"kubectl","operation":"Apply"}}',
+    );
   });
 });
