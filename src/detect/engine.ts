@@ -82,9 +82,8 @@ export class SecretEngine {
   private readonly todo: Int32Array;
   /** The keywords one line holds, as a set and a list (reused by `scanBytes`; cleared after each line). */
   private readonly kwSeen: Uint8Array;
+  /** (`bytesPass`) The keyword ids of the current line, then -1. */
   private readonly lineKws: Int32Array;
-  /** How many keywords `lineKws` holds after `bytesPass` (those of the unterminated last line). */
-  private lineKwN = 0;
   /** End of the last candidate `accept` extended (for rejections), -1 if none; relative to the hay. */
   private rejectedEnd = -1;
   readonly rules: readonly SecretRule[];
@@ -138,7 +137,7 @@ export class SecretEngine {
     this.stamp = new Int32Array(rules.length).fill(-1);
     this.todo = new Int32Array(rules.length);
     this.kwSeen = new Uint8Array(keywordRules.length);
-    this.lineKws = new Int32Array(keywordRules.length);
+    this.lineKws = new Int32Array(keywordRules.length + 1);
   }
 
   /** Secrets in `text`, sorted by position, overlaps merged (the earlier-listed rule names the merge). */
@@ -170,11 +169,12 @@ export class SecretEngine {
     const out: SecretMatch[] = [];
     this.kwSeen.fill(0);
     const lineStart = this.bytesPass(b, slice, out);
-    const nk = this.lineKwN;
+    const kws = this.lineKws;
+    let nk = 0;
+    while (kws[nk]! >= 0) nk++;
     if (nk > 0) {
-      this.runLine(slice, b.length, lineStart, b.length, this.lineKws, nk, out);
-      for (let j = 0; j < nk; j++) this.kwSeen[this.lineKws[j]!] = 0;
-      this.lineKwN = 0;
+      this.runLine(slice, b.length, lineStart, b.length, kws, nk, out);
+      for (let j = 0; j < nk; j++) this.kwSeen[kws[j]!] = 0;
     }
     return mergeMatches(out, this.rules);
   }
@@ -183,8 +183,9 @@ export class SecretEngine {
    * The fused pass of `scanUnits` on the compact byte DFA (`prefilter.ts`): one class lookup and one
    * transition per byte; keyword ends and newlines are the states at or above `special`. Runs each
    * complete line's rules; returns where the last (unterminated) line starts, its keywords left in
-   * `lineKws`. A function of its own with nothing after its loop: optimised code entered in the loop
-   * otherwise meets code without type feedback at its end and is thrown away at every call.
+   * `lineKws` (ended by -1). A function of its own with nothing after its loop but the return: optimised
+   * code entered in the loop would otherwise meet code without type feedback at its end, and be thrown
+   * away at every call.
    */
   private bytesPass(b: Uint8Array, slice: (a: number, b: number) => string, out: SecretMatch[]): number {
     const kwSeen = this.kwSeen;
@@ -196,6 +197,7 @@ export class SecretEngine {
     let lineStart = 0;
     let s = 0;
     let nk = 0;
+    lineKws[0] = -1;
     for (let i = 0; i < n; i++) {
       s = delta[s + cls[b[i]!]!]!;
       if (s < special) continue;
@@ -204,6 +206,7 @@ export class SecretEngine {
           this.runLine(slice, n, lineStart, i, lineKws, nk, out);
           for (let j = 0; j < nk; j++) kwSeen[lineKws[j]!] = 0;
           nk = 0;
+          lineKws[0] = -1;
         }
         lineStart = i + 1;
         continue;
@@ -214,10 +217,10 @@ export class SecretEngine {
         if (kwSeen[id] === 0) {
           kwSeen[id] = 1;
           lineKws[nk++] = id;
+          lineKws[nk] = -1;
         }
       }
     }
-    this.lineKwN = nk;
     return lineStart;
   }
 
