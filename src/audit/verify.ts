@@ -93,23 +93,26 @@ interface RawLine {
 }
 
 /**
- * Called once per line with its bytes `buf[start, end)`; `buf` is reused after the call returns, and
+ * One line of a file: its bytes `buf[start, end)`. The object and `buf` are reused for the next line, and
  * `buf[end]` is the line's newline (or past the buffer's end).
  */
-type OnLine = (
-  buf: Buffer,
-  start: number,
-  end: number,
-  line: number,
-  torn: boolean,
-  tooLong: boolean,
-) => void;
+interface LineRange {
+  buf: Buffer;
+  start: number;
+  end: number;
+  /** 1-based. */
+  line: number;
+  /** No newline after it (the file's last bytes). */
+  torn: boolean;
+  /** Longer than the limit: its bytes are not held (`start === end`). */
+  tooLong: boolean;
+}
 
 /**
  * The lines of a file as byte ranges, read in 4 MiB chunks and cut at each newline with `indexOf` (no text
  * is decoded here); a line longer than `max` is reported (`tooLong`), not held.
  */
-export function forEachLine(file: string, max: number, onLine: OnLine): void {
+function* lineRanges(file: string, max: number): Generator<LineRange> {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -125,11 +128,20 @@ export function forEachLine(file: string, max: number, onLine: OnLine): void {
   }
   try {
     const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+    const r: LineRange = { buf, start: 0, end: 0, line: 0, torn: false, tooLong: false };
+    const at = (b: Buffer, start: number, end: number, tooLong: boolean, torn = false) => {
+      r.buf = b;
+      r.start = start;
+      r.end = tooLong ? start : end;
+      r.line++;
+      r.torn = torn;
+      r.tooLong = tooLong;
+      return r;
+    };
     // Bytes of an unfinished line from the previous chunks (dropped once it is known to be too long).
     let carry: Buffer[] = [];
     let carryLen = 0;
     let tooLong = false;
-    let line = 0;
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
@@ -146,12 +158,11 @@ export function forEachLine(file: string, max: number, onLine: OnLine): void {
         continue;
       }
       // The line that began in earlier chunks.
-      line++;
-      if (tooLong || carryLen + nl > max) onLine(buf, 0, 0, line, false, true);
-      else if (carryLen === 0) onLine(buf, 0, nl, line, false, false);
+      if (tooLong || carryLen + nl > max) yield at(buf, 0, 0, true);
+      else if (carryLen === 0) yield at(buf, 0, nl, false);
       else {
         const whole = Buffer.concat([...carry, buf.subarray(0, nl)]);
-        onLine(whole, 0, whole.length, line, false, false);
+        yield at(whole, 0, whole.length, false);
       }
       carry = [];
       carryLen = 0;
@@ -161,8 +172,7 @@ export function forEachLine(file: string, max: number, onLine: OnLine): void {
       for (;;) {
         nl = buf.indexOf(0x0a, from);
         if (nl < 0 || nl >= n) break;
-        line++;
-        onLine(buf, from, nl, line, false, nl - from > max);
+        yield at(buf, from, nl, nl - from > max);
         from = nl + 1;
       }
       if (from < n) {
@@ -173,22 +183,18 @@ export function forEachLine(file: string, max: number, onLine: OnLine): void {
       }
     }
     if (carryLen > 0 || tooLong) {
-      line++;
       const whole = tooLong ? buf.subarray(0, 0) : Buffer.concat(carry);
-      onLine(whole, 0, whole.length, line, true, tooLong);
+      yield at(whole, 0, whole.length, tooLong, true);
     }
   } finally {
     closeSync(fd);
   }
 }
 
-/** The lines of a file as text (for readers that parse every record anyway). */
-export function fileLines(file: string, max = MAX_RECORD_BYTES): RawLine[] {
-  const out: RawLine[] = [];
-  forEachLine(file, max, (buf, start, end, line, torn, tooLong) =>
-    out.push({ line, text: tooLong ? "" : buf.toString("utf8", start, end), torn, tooLong }),
-  );
-  return out;
+/** The lines of a file as text, read in 4 MiB chunks; a line longer than `max` is reported, not held. */
+export function* fileLines(file: string, max = MAX_RECORD_BYTES): Generator<RawLine> {
+  for (const { buf, start, end, line, torn, tooLong } of lineRanges(file, max))
+    yield { line, text: buf.toString("utf8", start, end), torn, tooLong };
 }
 
 interface Entry {
@@ -585,11 +591,14 @@ export function verifyAuditFiles(files: readonly string[], o: VerifyOptions = {}
   for (const file of files) {
     const vf: VerifiedFile = { file, records: 0 };
     let any = false;
-    forEachLine(file, o.maxLineBytes ?? MAX_RECORD_BYTES, (buf, start, end, line, torn, tooLong) => {
+    for (const { buf, start, end, line, torn, tooLong } of lineRanges(
+      file,
+      o.maxLineBytes ?? MAX_RECORD_BYTES,
+    )) {
       any = true;
       const e =
         (fast && !torn && !tooLong && fastEntry(buf, start, end, file, line)) ||
-        parseEntry({ line, text: tooLong ? "" : buf.toString("utf8", start, end), torn, tooLong }, file);
+        parseEntry({ line, text: buf.toString("utf8", start, end), torn, tooLong }, file);
       entries.push(e);
       if (e.seq !== undefined && e.hash && !e.problem) {
         vf.records++;
@@ -597,7 +606,7 @@ export function verifyAuditFiles(files: readonly string[], o: VerifyOptions = {}
         vf.lastSeq = e.seq;
         vf.head = e.hash;
       }
-    });
+    }
     if (!any) empty.push(file);
     perFile.push(vf);
   }
