@@ -4,10 +4,14 @@ import { goldenReport, SECRET } from "../../test/report/golden-input.js";
 import { reportEvents } from "./events.js";
 import {
   CUT_MARK,
+  escapeParamValue,
+  eventParams,
   formatSyslog,
+  headerField,
   oneLine,
   parseSyslog,
   type SyslogEvent,
+  sdName,
   syslogReporter,
   syslogSeverity,
 } from "./syslog.js";
@@ -163,5 +167,41 @@ describe("syslog reporter (RFC 5424)", () => {
     expect(parseSyslog("<13>1 - h a - m - hi").msg).toBe("hi");
     expect(() => parseSyslog("hello")).toThrow(SyntaxError);
     expect(() => parseSyslog('<13>1 - h a - m [x@1 a="b] hi')).toThrow(SyntaxError);
+  });
+
+  it("property: header fields, SD names and escapes are what their character rules say (fast paths included)", () => {
+    const byRule = (s: string, max: number, ok: (c: number, ch: string) => boolean, empty: string) => {
+      let out = "";
+      for (const ch of s) {
+        out += ok(ch.codePointAt(0)!, ch) ? ch : "_";
+        if (out.length >= max) break;
+      }
+      return out || empty;
+    };
+    const printable = (c: number) => c >= 33 && c <= 126;
+    const nameChar = (c: number, ch: string) => printable(c) && ch !== "=" && ch !== "]" && ch !== '"';
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: "binary", maxLength: 40 }), fc.stringMatching(/^[!-~]{0,40}$/)),
+        fc.integer({ min: 1, max: 48 }),
+        (s, max) => {
+          expect(headerField(s, max)).toBe(s ? byRule(s, max, printable, "-") : "-");
+          expect(sdName(s)).toBe(byRule(s, 32, nameChar, "_"));
+          expect(escapeParamValue(s)).toBe(s.replace(/["\\\]]/g, (c) => `\\${c}`));
+        },
+      ),
+    );
+  });
+
+  it("a data field that sanitizes to a taken name goes under the event type, or is left out", () => {
+    const p = eventParams({
+      ...base,
+      type: "issue",
+      data: { subject: "s", "issue.subject": "x", "a=b": 1, a_b: 2 },
+    });
+    expect(p).toContainEqual(["issue.subject", "s"]);
+    expect(p.filter(([n]) => n === "issue.subject")).toHaveLength(1);
+    expect(p.filter(([n]) => n === "a_b")).toEqual([["a_b", "1"]]);
+    expect(p).toContainEqual(["issue.a_b", "2"]);
   });
 });

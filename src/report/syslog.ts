@@ -132,7 +132,12 @@ function paramValue(s: string): string {
 
 /** RFC 5424 §6.3.3: `"`, `\` and `]` are escaped with a backslash inside PARAM-VALUE. */
 export function escapeParamValue(s: string): string {
-  return /["\\\]]/.test(s) ? s.replace(/["\\\]]/g, "\\$&") : s;
+  // Three native string replacements (backslash first) beat one regular expression with a replacement.
+  let out = s;
+  if (out.includes("\\")) out = out.replaceAll("\\", "\\\\");
+  if (out.includes('"')) out = out.replaceAll('"', '\\"');
+  if (out.includes("]")) out = out.replaceAll("]", "\\]");
+  return out;
 }
 
 export function unescapeParamValue(s: string): string {
@@ -156,17 +161,9 @@ function flatParams(e: SyslogEvent): string[] {
   if (e.key !== undefined) p.push("key", e.key);
   p.push("code", e.code);
   if (e.severity) p.push("severity", e.severity);
-  const taken = new Set<string>();
+  const taken = TAKEN;
+  taken.clear();
   for (let i = 0; i < p.length; i += 2) taken.add(p[i]!);
-  const add = (name: string, n: string, v: unknown) => {
-    if (v === undefined) return;
-    // A data field named like a fixed param (an issue's own `subject`) is kept under the event type.
-    if (taken.has(n)) n = sdName(`${e.type}.${name}`);
-    if (taken.has(n)) return;
-    taken.add(n);
-    // Canonical JSON (RFC 8785) so that the same event gives the same text, whatever built it.
-    p.push(n, typeof v === "string" ? v : canonicalize(v));
-  };
   const d = e.data;
   for (const k in d) {
     if (!Object.hasOwn(d, k)) continue;
@@ -175,11 +172,27 @@ function flatParams(e: SyslogEvent): string[] {
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
       for (const k2 in v) {
         if (!Object.hasOwn(v, k2)) continue;
-        add(`${k}.${k2}`, nestedName(k, k2), (v as Record<string, unknown>)[k2]);
+        const v2 = (v as Record<string, unknown>)[k2];
+        if (v2 !== undefined) addParam(p, taken, e.type, nestedName(k, k2), `${k}.${k2}`, v2);
       }
-    } else add(k, paramName(k), v);
+    } else if (v !== undefined) addParam(p, taken, e.type, paramName(k), k, v);
   }
+  taken.clear();
   return p;
+}
+
+/** The names flatParams has given out for the event it is on (one set, cleared per event). */
+const TAKEN = new Set<string>();
+
+function addParam(p: string[], taken: Set<string>, type: string, n: string, name: string, v: unknown): void {
+  // A data field named like a fixed param (an issue's own `subject`) is kept under the event type.
+  if (taken.has(n)) {
+    n = sdName(`${type}.${name}`);
+    if (taken.has(n)) return;
+  }
+  taken.add(n);
+  // Canonical JSON (RFC 8785) so that the same event gives the same text, whatever built it.
+  p.push(n, typeof v === "string" ? v : canonicalize(v));
 }
 
 /** sdName of data field names, which repeat on every line. */
