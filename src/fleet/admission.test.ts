@@ -287,6 +287,19 @@ describe("bad input: a well-formed answer, never a throw", () => {
     const shell = JSON.stringify(reviewOf({ kind: "Pod", metadata: { name: "p" }, spec: "@" }));
     const deep = shell.replace('"@"', `${"[".repeat(50_000)}${"]".repeat(50_000)}`);
     expect(answer(deep).status).toBe(400);
+    // The limit counts levels below request (request.object = 1, its spec = 2): 99 pass, 100 do not, objects or arrays.
+    const nested = (levels: number, obj: boolean) =>
+      shell.replace(
+        '"@"',
+        obj
+          ? `${'{"a":'.repeat(levels - 2)}{}${"}".repeat(levels - 2)}`
+          : `${"[".repeat(levels - 1)}${"]".repeat(levels - 1)}`,
+      );
+    for (const obj of [false, true]) {
+      expect(answer(nested(99, obj)).status).toBe(200);
+      expect(answer(nested(100, obj)).status).toBe(400);
+      expect(JSON.stringify(answer(nested(100, obj)).body)).toContain("nests too deeply");
+    }
     const weird = {
       kind: "Pod",
       metadata: { name: 7, annotations: [1, 2], managedFields: "x" },
