@@ -499,6 +499,41 @@ describe("audit verify: the byte-level fast path judges as JSON.parse does", () 
     }
   });
 
+  it("agrees on a log longer than one 4 MiB read, with lines cut by the reads (intact and damaged)", () => {
+    // Records of ~1 KB with a non-ASCII member, sealed as the writer seals them, chained.
+    const recs: string[] = [];
+    let prev = GENESIS;
+    for (let seq = 0; seq < 9000; seq++) {
+      const { line, record } = sealRecord(
+        {
+          v: 1,
+          seq,
+          time: "2026-12-04T06:00:00.000Z",
+          host: "h",
+          run: "r",
+          type: "variable",
+          payload: { key: `K${seq}`, note: "é".repeat(seq % 7), value: "x".repeat(900 + (seq % 97)) },
+          prev,
+        },
+        KEY,
+      );
+      recs.push(line.trimEnd());
+      prev = record.hash;
+    }
+    const text = `${recs.join("\n")}\n`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(8 * 1024 * 1024);
+    expect(same(text, { key: KEY }).damages).toEqual([]);
+    // The record that straddles the first read's end, edited inside the part after it.
+    let at = 0;
+    let i = 0;
+    while (at + Buffer.byteLength(recs[i]!) + 1 <= 4 * 1024 * 1024) at += Buffer.byteLength(recs[i++]!) + 1;
+    const x = [...recs];
+    x[i] = x[i]!.replace(/x"\},"prev"/, 'y"},"prev"');
+    expect(x[i]).not.toBe(recs[i]);
+    const v = same(`${x.join("\n")}\n`, { key: KEY });
+    expect(v.damages[0]).toMatchObject({ kind: "edited", line: i + 1, seq: i });
+  });
+
   it("agrees on random damage: bytes changed, inserted or removed, lines moved", () => {
     const chars = [
       '"',
