@@ -5,7 +5,9 @@
  * → the rule's own `isFalsePositive`. Rules marked `multiline` (PEM blocks) look past the end of the line.
  *
  * Contract: `scan` never throws on any input and runs in time linear in the text (every rule regex is
- * bounded, see `rule.ts`); matches come back sorted and non-overlapping.
+ * bounded, see `rule.ts`); matches come back sorted and non-overlapping. An engine keeps per-line scratch
+ * arrays between calls (no allocation per line), so a rule's callbacks (`isFalsePositive`, `extendEnd`,
+ * `safePrefix`) must not scan with the engine that is calling them.
  */
 import exampleKeys from "./data/example-keys.json" with { type: "json" };
 import { entropyOf } from "./entropy.js";
