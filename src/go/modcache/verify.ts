@@ -11,7 +11,7 @@
  * Contract: never throws for bad input — unreadable files and malformed go.sum lines become issues;
  * a corrupt zip is a mismatch (`unreadable-zip`).
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { CollectionIssue } from "../../model/index.js";
@@ -188,8 +188,8 @@ export async function verifyModcache(opts: VerifyOptions): Promise<VerifyReport>
   }
   const download = path.join(opts.gomodcache, "cache", "download");
   const workers = opts.threads === 0 ? undefined : HashPool.create(opts.threads);
-  // The workers start while the cache is listed.
-  workers?.warm();
+  // The workers start while the cache is listed (when there is one to list).
+  if (existsSync(download)) workers?.warm();
   let cached: CachedVersion[];
   try {
     cached = await listCache(download, issues);
