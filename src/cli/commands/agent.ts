@@ -51,17 +51,19 @@ export const agentCommand: CliCommand = {
     return cmd.action(async (o) => {
       const interval = parseDuration(String(o.interval));
       const scanner = new ProcessScanner({ root: o.root });
+      // A long-running agent keeps its heap at the live size (after each batch and each scan); --once exits.
+      const collect = o.once ? () => {} : boundAgentHeap();
       // Each batch of new processes is one report: the first scan of a busy node never sits in memory whole.
       const emit = () =>
         scanner.scan(async (subjects) => {
           const report = await makeReport(ctx, "agent", { ...o, reveal: false }, subjects);
           await emitReport(ctx, report, { ...o, reveal: false, partialOk: true });
+          collect();
         });
       if (o.once) {
         await emit();
         return;
       }
-      const collect = boundAgentHeap();
       const metrics = new AgentMetrics();
       let lastScanEnd = 0;
       let deadline = Date.now() + interval * 3;
