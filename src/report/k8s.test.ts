@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { goldenReport } from "../../test/report/golden-input.js";
-import { AUDIT_LEVELS, fastYaml, k8sObjects, k8sReporter, yamlDocument } from "./k8s.js";
+import { AUDIT_LEVELS, fastYaml, k8sObjects, k8sReporter, YAML_TAG_TESTS, yamlDocument } from "./k8s.js";
 
 const viaLibrary = (o: unknown) =>
   stringify(JSON.parse(JSON.stringify(o)), { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false });
@@ -176,5 +176,39 @@ describe("k8s YAML writer", () => {
     expect(fastYaml({ a: "x\ny" })).toBeUndefined();
     expect(fastYaml({ a: new Date(0) })).toBeUndefined();
     expect(yamlDocument({ a: "x\ny", b: new Date(0) })).toBe(viaLibrary({ a: "x\ny", b: new Date(0) }));
+  });
+
+  it("the YAML 1.1 tag tests are the ones its one-test plain strings were derived from", () => {
+    // If yaml changes these, re-derive PLAIN_FAST in k8s.ts (which first characters no test can match).
+    expect(YAML_TAG_TESTS).toEqual([
+      "^(?:~|[Nn]ull|NULL)?$",
+      "^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$",
+      "^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$",
+      "^[-+]?0b[0-1_]+$",
+      "^[-+]?0[0-7_]+$",
+      "^[-+]?[0-9][0-9_]*$",
+      "^[-+]?0x[0-9a-fA-F_]+$",
+      "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.nan|\\.NaN|\\.NAN)$",
+      "^[-+]?(?:[0-9][0-9_]*)?(?:\\.[0-9_]*)?[eE][-+]?[0-9]+$",
+      "^[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*$",
+      "^<<$",
+      "^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$",
+      "^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*$",
+      "^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$",
+    ]);
+  });
+
+  it("property: short strings of letters, digits and punctuation, as values and keys, are the library's", () => {
+    const word = fc.string({
+      unit: fc.constantFrom(..."aAbeEfFnNoOtTyYzZ019 /_.()@+=,;-:#'\"~<"),
+      maxLength: 8,
+    });
+    fc.assert(
+      fc.property(word, word, (k, v) => {
+        const o = { [k]: v, n: { [k]: [v] } };
+        expect(fastYaml(o) ?? viaLibrary(o)).toBe(viaLibrary(o));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -470,14 +470,9 @@ export const k8sReporter: Reporter = {
   extension: "yaml",
   render(r, opts) {
     const docs: string[] = [];
-    try {
-      forEachObject(r, opts, (o) => {
-        docs.push(yamlDocument(o));
-      });
-    } finally {
-      // Values (revealed ones under --reveal) are not kept beyond the rendering.
-      STRINGS.clear();
-    }
+    forEachObject(r, opts, (o) => {
+      docs.push(yamlDocument(o));
+    });
     return docs.length === 0 ? "" : `---\n${docs.join("---\n")}`;
   },
 };
@@ -488,7 +483,7 @@ export const k8sReporter: Reporter = {
 // safe integers, booleans, null) is written below with the same rules as `yaml` (2.x, block style, indent 2,
 // sequences indented, YAML 1.1 schema, no line folding), so the text is the same byte for byte; anything
 // else in a document (a multi-line or non-printable string, a float, a class instance, a key over 1024
-// characters, a string starting with a document marker) sends that document through `yaml` itself.
+// characters, a top-level key starting with a document marker) sends that document through `yaml` itself.
 // k8s.test.ts compares both writers on generated documents.
 
 const YAML_OPTIONS = { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false } as const;
@@ -518,7 +513,7 @@ const UNSUPPORTED = new Error("k8s: value left to the yaml library");
  * What a plain string must not look like (else `yaml` quotes it): the default tags of `yaml`'s YAML 1.1
  * schema, as `yaml` tests them, in one regular expression (each is anchored at both ends).
  */
-const IMPLICIT_TAG: RegExp = (() => {
+const IMPLICIT_TAG_TESTS: RegExp[] = (() => {
   const schema = new Document(null, YAML_OPTIONS).schema;
   const tags = [...schema.tags, ...((schema as { compat?: typeof schema.tags }).compat ?? [])];
   const tests = tags.flatMap((t) => {
@@ -526,8 +521,12 @@ const IMPLICIT_TAG: RegExp = (() => {
     return x.default && x.tag !== "tag:yaml.org,2002:str" && x.test ? [x.test] : [];
   });
   if (tests.some((t) => t.flags !== "")) throw new Error("k8s: a YAML tag test with flags");
-  return new RegExp(tests.map((t) => `(?:${t.source})`).join("|"));
+  return tests;
 })();
+const IMPLICIT_TAG_SOURCES = IMPLICIT_TAG_TESTS.map((t) => t.source);
+/** The tag tests a plain string must fail (for k8s.test.ts, which pins them). */
+export const YAML_TAG_TESTS: readonly string[] = IMPLICIT_TAG_SOURCES;
+const IMPLICIT_TAG = new RegExp(IMPLICIT_TAG_SOURCES.map((s) => `(?:${s})`).join("|"));
 
 /** One line of printable characters (no controls, C1, surrogates, line separators or BOM). */
 const PRINTABLE = /^[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/;
@@ -535,21 +534,17 @@ const PRINTABLE = /^[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\uff
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const MARKER = /^(?:---|\.\.\.)/;
 
-/** yamlString's results (most strings of a stream repeat: kinds, codes, paths, names, the run's id). */
-const STRINGS = new Map<string, string>();
+/**
+ * A string `yaml` certainly writes plain, in one test: it starts with a letter no default tag's test can
+ * start with (not the n/y/t/o/f of null and the booleans, not the e of `e5`, a float in YAML 1.1; no digit,
+ * sign, dot, `~` or `<`), holds only letters, digits, space and `/_.()@+=,;-` (no indicator, no `: ` or
+ * ` #`), and does not end with a space. The tag tests it was derived from are pinned in k8s.test.ts.
+ */
+const PLAIN_FAST = /^[A-DG-MP-SU-XZa-dg-mp-su-xz/_](?:[\w/.()@+=,;\- ]*[\w/.()@+=,;-])?$/;
 
 function yamlString(s: string): string {
-  let out = STRINGS.get(s);
-  if (out === undefined) {
-    out = yamlStringUncached(s);
-    if (STRINGS.size >= 50_000) STRINGS.clear();
-    STRINGS.set(s, out);
-  }
-  return out;
-}
-
-function yamlStringUncached(s: string): string {
-  if (!PRINTABLE.test(s) || MARKER.test(s) || s === "<<") throw UNSUPPORTED;
+  if (PLAIN_FAST.test(s)) return s;
+  if (!PRINTABLE.test(s) || s === "<<") throw UNSUPPORTED;
   if (!NOT_PLAIN.test(s) && !IMPLICIT_TAG.test(s)) return s;
   // yaml's quotedString: single quotes for a string with " and no ', else double quotes (JSON escapes).
   return s.includes('"') && !s.includes("'") ? `'${s}'` : JSON.stringify(s);
@@ -558,7 +553,9 @@ function yamlStringUncached(s: string): string {
 /** `key:` for each key seen (keys repeat in every object). */
 const KEYS = new Map<string, string>();
 
-function yamlKey(k: string): string {
+function yamlKey(k: string, depth: number): string {
+  // yaml quotes a top-level key that starts like a document marker (a value, or a deeper key, stays plain).
+  if (depth === 0 && MARKER.test(k)) throw UNSUPPORTED;
   let out = KEYS.get(k);
   if (out === undefined) {
     // yaml writes a key over 1024 characters as an explicit `? key`.
@@ -605,7 +602,7 @@ function writeMap(o: object, depth: number, out: string[]): boolean {
     if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
     if (!first) out.push(NL[depth]!);
     first = false;
-    out.push(yamlKey(k));
+    out.push(yamlKey(k, depth));
     const scalar = yamlScalar(v);
     if (scalar !== undefined) out.push(" ", scalar);
     else if (Array.isArray(v)) {
