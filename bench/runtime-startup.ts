@@ -143,7 +143,8 @@ export async function bench(): Promise<Figure[]> {
       `a CommonJS -r preload costs ~0 ms), ${floorPkg.toFixed(1)} ms when the module is a package subpath as envtrace/register is ` +
       "(resolving through the exports map: Node compiles its resolver's regular expressions, ~4M instructions). The rest " +
       `(${(c(reg) - c(impPkg)).toFixed(1)} ms) is loading 4 modules (register, runtime, guard, dotenv: ~0.4 ms CPU, ~3M instructions ` +
-      "each under callgrind; one bundled file saves about one module's cost, row 'bundled') and init() itself, ~0.7 ms in-process " +
+      "each under callgrind; the 'bundled' row is reached by relative path, so compare it with 'empty module': bundling runtime, guard " +
+      "and dotenv into one file measured no gain beyond noise) and init() itself, ~0.7 ms in-process " +
       "(the guard's recheck timer ~0.2 ms, the first setInterval of the process; reading process.env into the snapshot and the mirror; " +
       "node:module for syncBuiltinESMExports and the loaders list). /proc/self/environ, dotenv files and hashing wait for the first look. " +
       "3 ms over bare node is below --import's own floor; without the ESM loader, a CommonJS register for `node -r` (require() of the " +
