@@ -12,19 +12,26 @@
  *
  * Counting. A positive with labelled spans (secretlint) counts once per span, detected when a finding
  * overlaps it; a positive without spans (gitleaks, detect-secrets) is detected when anything is flagged.
- * A negative is a false positive when a finding is raised. envtrace: recall counts every masked span
- * (documentation example keys are masked too), false positives count findings (example keys raise none).
- * Targets: recall ≥ 90% on the union with false positives ≤ 5%, ahead of each peer on the others' suites.
+ * A negative is a false positive when a finding is raised (strict). A second figure scopes false positives
+ * to the case's own family: a negative counts when a finding comes from a rule of the family the case
+ * tests or from a broad rule (name semantics, URL/CLI/HTTP/netrc passwords, private keys, JWTs — in every
+ * family); a finding only from another vendor's format-specific rule (a GitHub token in GitLab's suite:
+ * that vendor's format is in the text) does not. envtrace: recall counts every masked span (documentation
+ * example keys are masked too), false positives count findings (example keys raise none).
+ * Targets: recall ≥ 90% on the union with false positives ≤ 5% (both figures printed, each with its
+ * target), ahead of each peer on the others' suites.
  * Run: `npx tsx bench/secrets-peers.ts [--families] [--misses FAMILY] [--fps FAMILY]`.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { scanText } from "../src/detect/index.js";
+import { providers } from "../src/detect/rules/index.js";
 import { type Figure, printFigures } from "./lib.js";
 import {
   buildCorpus,
   CACHE,
   type Case,
   cacheIsFresh,
+  family,
   MIRRORS,
   missingMirrors,
   writeCorpus,
@@ -36,6 +43,47 @@ interface Verdict {
   units: number;
   /** Negatives: a finding was raised. */
   flagged: boolean;
+  /**
+   * Negatives: a finding was raised by a rule of the case's own family or by a broad rule (in family
+   * everywhere). False when every finding came from another vendor's format-specific rule.
+   */
+  flaggedInFamily: boolean;
+  /** Negatives: the rules (other vendors' specific ones) whose findings `flaggedInFamily` left out. */
+  outOfFamily: string[];
+}
+
+/**
+ * Rules that are not one vendor's format: in family everywhere, so their findings on any negative count
+ * (name semantics, URL/command-line/HTTP-header/netrc passwords, PEM private keys, JWTs, GOPROXY userinfo).
+ */
+const BROAD_PROVIDERS = new Set(["generic", "url", "cli", "http-auth", "netrc", "private-key", "jwt", "go"]);
+/** envtrace providers whose ids differ from the peers' family names (see `peer-corpus.ts` `family`). */
+const PROVIDER_FAMILIES: Record<string, string[]> = {
+  brevo: ["brevo", "sendinblue"],
+  hashicorp: ["hashicorp", "hashicorp-vault"],
+  jfrog: ["jfrog", "artifactory"],
+  "microsoft-teams": ["teams"],
+  sonarqube: ["sonar"],
+};
+const ruleProvider = new Map(providers.flatMap((p) => p.rules.map((r) => [r.id, p.meta.id] as const)));
+/** secretlint's rules that are not one vendor's format (`@secretlint/secretlint-rule-<name>`). */
+const SL_BROAD = new Set(["basic-auth", "database-url", "private-key", "generic"]);
+
+/** Whether a finding of `ruleId` on a negative of `fam` counts against the family-scoped figure. */
+function inFamily(fam: string, ruleId: string, tool: "envtrace" | "secretlint"): boolean {
+  if (tool === "secretlint") {
+    const f = family(
+      ruleId
+        .split("/")
+        .pop()!
+        .replace(/^secretlint-rule-/, ""),
+    );
+    return SL_BROAD.has(f) || f === fam;
+  }
+  const p = ruleProvider.get(ruleId);
+  // A user rule or an id this table does not know: counted (strict).
+  if (!p || BROAD_PROVIDERS.has(p)) return true;
+  return (PROVIDER_FAMILIES[p] ?? [p]).includes(fam);
 }
 
 export const CORPUS = process.env.PEER_CORPUS ?? CACHE;
@@ -67,20 +115,39 @@ export function loadCorpus(path = CORPUS): Case[] | null {
 
 const overlaps = (a: [number, number], s: number, e: number) => s < a[1] && e > a[0];
 
-function judge(c: Case, found: { start: number; end: number; finding: boolean }[]): Verdict {
-  if (!c.label) return { hits: 0, units: 0, flagged: found.some((f) => f.finding) };
+interface Found {
+  start: number;
+  end: number;
+  finding: boolean;
+  ruleId: string;
+}
+
+function judge(c: Case, found: Found[], tool: "envtrace" | "secretlint"): Verdict {
+  const none = { flaggedInFamily: false, outOfFamily: [] };
+  if (!c.label) {
+    const findings = found.filter((f) => f.finding);
+    const outside = findings.filter((f) => !inFamily(c.family, f.ruleId, tool));
+    return {
+      hits: 0,
+      units: 0,
+      flagged: findings.length > 0,
+      flaggedInFamily: outside.length < findings.length,
+      outOfFamily: [...new Set(outside.map((f) => f.ruleId))],
+    };
+  }
   if (c.spans?.length) {
     const hits = c.spans.filter((sp) => found.some((f) => overlaps(sp, f.start, f.end))).length;
-    return { hits, units: c.spans.length, flagged: false };
+    return { hits, units: c.spans.length, flagged: false, ...none };
   }
-  return { hits: found.length ? 1 : 0, units: 1, flagged: false };
+  return { hits: found.length ? 1 : 0, units: 1, flagged: false, ...none };
 }
 
 function envtrace(c: Case): Verdict {
   const ms = scanText(c.text);
   return judge(
     c,
-    ms.map((m) => ({ start: m.start, end: m.end, finding: !m.example })),
+    ms.map((m) => ({ start: m.start, end: m.end, finding: !m.example, ruleId: m.ruleId })),
+    "envtrace",
   );
 }
 
@@ -115,7 +182,8 @@ async function secretlint(): Promise<Linter | null> {
       await drain();
       return judge(
         c,
-        r.messages.map((m) => ({ start: m.range[0], end: m.range[1], finding: true })),
+        r.messages.map((m) => ({ start: m.range[0], end: m.range[1], finding: true, ruleId: m.ruleId })),
+        "secretlint",
       );
     };
   } catch (e) {
@@ -129,8 +197,10 @@ interface Tally {
   hit: number;
   neg: number;
   fp: number;
+  /** False positives in the case's own family (see `inFamily`). */
+  fpIn: number;
 }
-const tally = (): Tally => ({ pos: 0, hit: 0, neg: 0, fp: 0 });
+const tally = (): Tally => ({ pos: 0, hit: 0, neg: 0, fp: 0, fpIn: 0 });
 const add = (t: Tally, v: Verdict, label: boolean) => {
   if (label) {
     t.pos += v.units;
@@ -138,6 +208,7 @@ const add = (t: Tally, v: Verdict, label: boolean) => {
   } else {
     t.neg++;
     if (v.flagged) t.fp++;
+    if (v.flaggedInFamily) t.fpIn++;
   }
 };
 const pct = (n: number, d: number) => (d ? (100 * n) / d : Number.NaN);
@@ -173,10 +244,12 @@ function table(res: PeerResults, key: (c: Case) => string, title: string): void 
     add(r.e, res.envtrace[i]!, c.label);
     if (res.secretlint) add(r.s, res.secretlint[i]!, c.label);
   });
-  console.log(`\n${title.padEnd(30)}  pos   neg | envtrace recall   FP | secretlint recall   FP`);
+  console.log(
+    `\n${title.padEnd(30)}  pos   neg | envtrace recall   FP  FPfam | secretlint recall   FP  FPfam`,
+  );
   for (const [k, { e, s }] of [...rows].sort((a, b) => a[0].localeCompare(b[0])))
     console.log(
-      `${k.padEnd(30)} ${String(e.pos).padStart(4)} ${String(e.neg).padStart(5)} |        ${fmt(e.hit, e.pos)} ${fmt(e.fp, e.neg)} |          ${res.secretlint ? `${fmt(s.hit, s.pos)} ${fmt(s.fp, s.neg)}` : "  not run"}`,
+      `${k.padEnd(30)} ${String(e.pos).padStart(4)} ${String(e.neg).padStart(5)} |        ${fmt(e.hit, e.pos)} ${fmt(e.fp, e.neg)} ${fmt(e.fpIn, e.neg)} |          ${res.secretlint ? `${fmt(s.hit, s.pos)} ${fmt(s.fp, s.neg)} ${fmt(s.fpIn, s.neg)}` : "  not run"}`,
     );
 }
 
@@ -203,6 +276,7 @@ export async function bench(measured?: PeerResults): Promise<Figure[]> {
   const union = totals(res, () => true);
   const others = totals(res, (c) => c.source !== "secretlint");
   const slRun = res.secretlint !== null;
+  const difference = scopeNote(res, union.e);
   const figs: Figure[] = [
     {
       name: "peer suites: envtrace recall (union)",
@@ -215,14 +289,26 @@ export async function bench(measured?: PeerResults): Promise<Figure[]> {
       rssMB,
     },
     {
-      name: "peer suites: envtrace false-positive rate (union)",
+      name: "peer suites: envtrace FP rate, strict (union)",
       value: pct(union.e.fp, union.e.neg),
       unit: "%",
       anchor: "secretlint FP rate, same corpus",
       anchorValue: slRun ? pct(union.s.fp, union.s.neg) : 0,
-      target: "≤ 5%",
+      target: "≤ 5% of all negatives, any finding",
       pass: pct(union.e.fp, union.e.neg) <= 5,
       rssMB,
+      note: difference,
+    },
+    {
+      name: "peer suites: envtrace FP rate, own family (union)",
+      value: pct(union.e.fpIn, union.e.neg),
+      unit: "%",
+      anchor: "secretlint, same scoping",
+      anchorValue: slRun ? pct(union.s.fpIn, union.s.neg) : 0,
+      target: "≤ 5% of all negatives, findings in the case's family",
+      pass: pct(union.e.fpIn, union.e.neg) <= 5,
+      rssMB,
+      note: difference,
     },
     {
       name: "peer suites: envtrace recall (gitleaks + detect-secrets)",
@@ -239,14 +325,31 @@ export async function bench(measured?: PeerResults): Promise<Figure[]> {
   return figs;
 }
 
+/**
+ * Strict vs own-family false positives, with counts: the negatives only another vendor's specific rule
+ * flagged (that vendor's token format is in the text: a GitHub token in GitLab's suite).
+ */
+function scopeNote(res: PeerResults, e: Tally): string {
+  const by = new Map<string, number>();
+  res.cases.forEach((c, i) => {
+    const v = res.envtrace[i]!;
+    if (c.label || !v.flagged || v.flaggedInFamily) return;
+    const k = `${c.family}←${v.outOfFamily.join("+")}`;
+    by.set(k, (by.get(k) ?? 0) + 1);
+  });
+  const list = [...by].map(([k, n]) => `${k} ${n}`).join(", ");
+  return `strict counts any finding on a negative (${e.fp} of ${e.neg}); own family leaves out the ${e.fp - e.fpIn} negatives flagged only by another vendor's format-specific rule (${list || "none"}), so ${e.fpIn} of ${e.neg}; broad rules (name semantics, URL/CLI/HTTP/netrc passwords, private keys, JWTs) count in every family`;
+}
+
 function report(res: PeerResults): void {
   table(res, (c) => c.source, "source suite");
   table(res, (c) => c.family, "family (all suites)");
   const u = totals(res, () => true);
   const o = totals(res, (c) => c.source !== "secretlint");
   console.log(
-    `\nunion: envtrace recall ${fmt(u.e.hit, u.e.pos)} FP ${fmt(u.e.fp, u.e.neg)} | secretlint recall ${fmt(u.s.hit, u.s.pos)} FP ${fmt(u.s.fp, u.s.neg)}`,
+    `\nunion: envtrace recall ${fmt(u.e.hit, u.e.pos)} FP ${fmt(u.e.fp, u.e.neg)} (own family ${fmt(u.e.fpIn, u.e.neg)}) | secretlint recall ${fmt(u.s.hit, u.s.pos)} FP ${fmt(u.s.fp, u.s.neg)} (own family ${fmt(u.s.fpIn, u.s.neg)})`,
   );
+  console.log(`FP scoping: ${scopeNote(res, u.e)}`);
   console.log(
     `others' suites (gitleaks + detect-secrets): envtrace recall ${fmt(o.e.hit, o.e.pos)} FP ${fmt(o.e.fp, o.e.neg)} | secretlint recall ${fmt(o.s.hit, o.s.pos)} FP ${fmt(o.s.fp, o.s.neg)}`,
   );
