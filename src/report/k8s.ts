@@ -109,9 +109,13 @@ function namespaceOf(kind: Subject["kind"], details: Subject["details"] | undefi
 }
 
 function metadata(name: string, namespace: string | undefined, labels: Record<string, string>) {
+  return { name, ...(namespace ? { namespace } : {}), labels: nonEmpty(labels) };
+}
+
+function nonEmpty(labels: Record<string, string>): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const k in labels) if (labels[k] !== "") kept[k] = labels[k]!;
-  return { name, ...(namespace ? { namespace } : {}), labels: kept };
+  return kept;
 }
 
 /** What every object of one rendering shares, worked out once. */
@@ -126,6 +130,10 @@ interface RunContext {
   /** headerField results (HOSTNAME, MSGID) by input. */
   hostnames: Map<string | undefined, string>;
   msgIds: Map<string, string>;
+  /** Parts that many events share, built once and written once (see shareYaml): by subject, type and severity, actor. */
+  subjects: Map<ReportEvent["subject"], Record<string, unknown>>;
+  labels: Map<string, Record<string, string>>;
+  users: Map<string, Record<string, unknown>>;
 }
 
 function runContext(r: Report, opts: RenderOptions): RunContext {
@@ -138,7 +146,19 @@ function runContext(r: Report, opts: RenderOptions): RunContext {
     appName: headerField(opts.syslog?.appName ?? "envtrace", 48),
     hostnames: new Map(),
     msgIds: new Map(),
+    subjects: new Map(),
+    labels: new Map(),
+    users: new Map(),
   };
+}
+
+function shared<K, V extends object>(m: Map<K, V>, k: K, f: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) {
+    v = shareYaml(f());
+    m.set(k, v);
+  }
+  return v;
 }
 
 function memo<K>(m: Map<K, string>, k: K, f: (k: K) => string): string {
@@ -255,6 +275,23 @@ function userOf(src: Record<string, unknown> | undefined): Record<string, unknow
   return { username: src ? `source:${String(src.kind ?? "unknown")}` : "envtrace" };
 }
 
+/** userOf, one object per distinct answer (the key holds everything userOf reads). */
+function userAt(ctx: RunContext, src: Record<string, unknown> | undefined): Record<string, unknown> {
+  const actor = src?.actor as Record<string, unknown> | undefined;
+  const key =
+    actor && typeof actor.fieldManager === "string"
+      ? JSON.stringify(["m", actor.fieldManager, actor.operation ? String(actor.operation) : null])
+      : actor && typeof actor.pid === "number"
+        ? JSON.stringify([
+            "p",
+            String(actor.pid),
+            String(actor.comm ?? "?"),
+            actor.exe ? String(actor.exe) : null,
+          ])
+        : JSON.stringify(["s", src ? String(src.kind ?? "unknown") : null]);
+  return shared(ctx.users, key, () => userOf(src));
+}
+
 const SOURCE_METADATA = [
   "kind",
   "mechanism",
@@ -356,12 +393,18 @@ function auditEventIn(
   const obj: Record<string, unknown> = {
     apiVersion: K8S_API_VERSION,
     kind: "EnvAuditEvent",
-    metadata: metadata(`${ctx.eventPrefix}-${String(index).padStart(6, "0")}`, ns, {
-      "app.kubernetes.io/managed-by": "envtrace",
-      "envtrace.dev/run": ctx.runLabel,
-      "envtrace.dev/type": e.type,
-      ...(e.severity ? { "envtrace.dev/severity": e.severity } : {}),
-    }),
+    metadata: {
+      name: `${ctx.eventPrefix}-${String(index).padStart(6, "0")}`,
+      ...(ns ? { namespace: ns } : {}),
+      labels: shared(ctx.labels, `${e.type}\0${e.severity || ""}`, () =>
+        nonEmpty({
+          "app.kubernetes.io/managed-by": "envtrace",
+          "envtrace.dev/run": ctx.runLabel,
+          "envtrace.dev/type": e.type,
+          ...(e.severity ? { "envtrace.dev/severity": e.severity } : {}),
+        }),
+      ),
+    },
     level,
     eventID: eventId(r.run.id, index),
     runID: r.run.id,
@@ -370,7 +413,10 @@ function auditEventIn(
     eventType: e.type,
     code: e.code,
     ...(e.severity ? { severity: e.severity } : {}),
-    user: userOf(e.type === "variable" || e.type === "setting" || e.type === "finding" ? src : undefined),
+    user: userAt(
+      ctx,
+      e.type === "variable" || e.type === "setting" || e.type === "finding" ? src : undefined,
+    ),
     userAgent: ctx.userAgent,
     objectRef: objectRef(e, subject, ns),
     requestReceivedTimestamp: r.run.startedAt,
@@ -379,7 +425,11 @@ function auditEventIn(
     appName: ctx.appName,
     msgID: memo(ctx.msgIds, e.code, (c) => headerField(c, 32)),
     syslogSeverity: syslogSeverity(e),
-    subject: { id: e.subject.id, kind: e.subject.kind, name: e.subject.name },
+    subject: shared(ctx.subjects, e.subject, () => ({
+      id: e.subject.id,
+      kind: e.subject.kind,
+      name: e.subject.name,
+    })),
   };
   if (e.key !== undefined) obj.key = e.key;
   switch (e.type) {
@@ -584,6 +634,17 @@ function yamlScalar(v: unknown): string | undefined {
   }
 }
 
+/**
+ * Objects that many documents of a stream hold (an event's subject, user, labels): their text, by the
+ * depth it was written at, is kept and reused. They must not change once shared.
+ */
+const SHARED = new WeakMap<object, { depth: number; text: string }>();
+
+function shareYaml<T extends object>(o: T): T {
+  if (!SHARED.has(o)) SHARED.set(o, { depth: -1, text: "" });
+  return o;
+}
+
 /** `\n` and the indentation of each depth. */
 const NL = Array.from({ length: 32 }, (_, d) => `\n${"  ".repeat(d)}`);
 
@@ -612,6 +673,17 @@ function writeMap(o: object, depth: number, out: string[]): boolean {
         writeSeq(v, depth + 1, out);
       }
     } else {
+      const memo = SHARED.get(v as object);
+      if (memo !== undefined) {
+        if (memo.depth !== depth + 1) {
+          const sub: string[] = [];
+          memo.text = writeMap(v as object, depth + 1, sub) ? sub.join("") : "";
+          memo.depth = depth + 1;
+        }
+        if (memo.text === "") out.push(" {}");
+        else out.push(NL[depth + 1]!, memo.text);
+        continue;
+      }
       const mark = out.length;
       out.push(NL[depth + 1]!);
       if (!writeMap(v as object, depth + 1, out)) {
