@@ -163,7 +163,9 @@ export class SecretEngine {
     const slice = (x: number, y: number) => {
       if (x < blockStart || y > blockEnd) {
         blockStart = x;
-        blockEnd = Math.min(b.length, Math.max(y, x + DECODE_BLOCK));
+        // A wide window (a multi-line rule's, `extendEnd`'s rest of the input) takes the rest of the
+        // buffer at once: later lines' windows reach further each time and would each decode anew.
+        blockEnd = y - x > DECODE_BLOCK ? b.length : Math.min(b.length, Math.max(y, x + DECODE_BLOCK));
         block = b.toString("latin1", blockStart, blockEnd);
       }
       return block.slice(x - blockStart, y - blockStart);
