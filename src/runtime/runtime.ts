@@ -1,8 +1,11 @@
 /**
  * The in-process runtime: `init()` once at start-up, then `sourceOf(key)`, `explainAll()`, `snapshot()`,
- * `drift()` from anywhere. Start-up stays cheap: init reads `/proc/self/environ` and `process.env`, seals
- * a snapshot (keyed digests, never values) and installs the guard; the host attribution engine (shell,
- * systemd, containers, Kubernetes …) and the secret rules are imported on the first query only.
+ * `drift()` from anywhere. Start-up stays cheap: init reads `process.env` once and installs the guard;
+ * `/proc/self/environ`, the pre-init attribution and the sealed snapshot (keyed digests, never values) are
+ * made on the first look, from what init captured; the host attribution engine (shell, systemd,
+ * containers, Kubernetes …) and the secret rules are imported on the first query only. This file also
+ * holds the `/proc/self/environ` reader and sealing, and the process's one runtime (`init`): register
+ * loads this module, the guard and dotenv.ts only.
  */
 import { DotenvFiles, dotenvCandidates, dotenvLikeFiles, loadedLoaders } from "./dotenv.js";
 import { EnvGuard } from "./guard.js";
