@@ -469,6 +469,38 @@ console.log(JSON.stringify({ early, prof, initMs }));`,
 });
 
 describe("snapshot, seal, drift, audit events", () => {
+  it("what init captured is what the first look attributes and seals, however the environment changed in between", async () => {
+    const r = await script(
+      "firstlook",
+      `process.env.EARLY = "before-init";
+delete process.env.HOME;
+rt.init();
+process.env.EARLY = "after-init";
+process.env.HOME = "/back";
+const snap = rt.snapshot();
+const v = (k) => snap.variables.find((x) => x.key === k);
+const noProc = await (async () => {
+  rt.shutdown();
+  rt.init({ procRoot: "/nonexistent-proc" });
+  const out = { notes: rt.runtime().notes.slice(), execEnv: rt.runtime().execEnv, early: rt.snapshot().variables.find((x) => x.key === "EARLY")?.origin };
+  rt.shutdown();
+  return out;
+})();
+console.log(JSON.stringify({ early: v("EARLY"), home: v("HOME") ?? null, path: v("PATH")?.origin, takenAt: snap.takenAt, noProc }));`,
+    );
+    // EARLY: the pre-init source (set in-process before init, no file), although it changed since.
+    expect(r.early).toMatchObject({ origin: "pre-init", source: { kind: "runtime", confidence: "likely" } });
+    expect(r.early.source.evidence[0]).toContain("before envtrace.init()");
+    // HOME was not set at init: it is not in the init snapshot, though it is set again now.
+    expect(r.home).toBeNull();
+    expect(r.path).toBe("exec");
+    expect(Number.isNaN(Date.parse(r.takenAt))).toBe(false);
+    // Without procfs every variable is exec-time, and the runtime says why in its notes.
+    expect(r.noProc.notes[0]).toContain("/proc/self/environ could not be read");
+    expect(r.noProc.execEnv).toBeNull();
+    expect(r.noProc.early).toBe("exec");
+  });
+
   it("the init snapshot is frozen and sealed; changes show as drift; seal() chains; events carry no values", async () => {
     const events = join(dir, "events.jsonl");
     const r = await script(
