@@ -4,8 +4,9 @@ import { SecretEngine } from "./engine.js";
 import { builtinRules } from "./rules/index.js";
 
 // The fast path (compact byte DFA, name rules searched without match indices and re-run sticky for
-// the offsets of the candidates that need them) must give exactly the spans of the simple path (the
-// string DFA, every regex with match indices) on any input.
+// the offsets of the candidates that need them, multi-line rules tried at each start of a short line)
+// must give exactly the spans of the simple path (the string DFA, every regex with match indices,
+// searched) on any input.
 const fast = new SecretEngine(builtinRules);
 const simple = new SecretEngine(builtinRules, { indices: "always" });
 
@@ -49,6 +50,10 @@ const piece = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: 20 }),
 );
 const text = fc.array(piece, { minLength: 1, maxLength: 14 }).map((ps) => ps.join(""));
+/** A text followed by many lines: multi-line windows far longer than the line (the sticky path). */
+const longText = fc
+  .tuple(text, fc.array(piece, { maxLength: 80 }))
+  .map(([t, rest]) => `${t}\n${rest.join("\n")}`);
 
 describe("engine fast path", () => {
   it("gives the same spans as the simple path (bytes and string, lazy and always-on match indices)", () => {
@@ -59,6 +64,17 @@ describe("engine fast path", () => {
         expect(fast.scan(t)).toEqual(want);
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it("gives the same spans with long multi-line windows (multi-line rules tried per start on short lines)", () => {
+    fc.assert(
+      fc.property(longText, (t) => {
+        const want = simple.scan(t);
+        expect(fast.scanBytes(Buffer.from(t, "latin1"))).toEqual(want);
+        expect(fast.scan(t)).toEqual(want);
+      }),
+      { numRuns: 600 },
     );
   });
 

@@ -47,6 +47,8 @@ interface CompiledRule {
    * mode) `re` itself, which then has `gd`.
    */
   readonly reD: RegExp;
+  /** For multi-line rules: the pattern with `dy`, tried at each start of a short line (`stickyExec`). */
+  readonly reY: RegExp;
   /** The capture groups that hold the secret; worked out on first use (it compiles the regex). */
   readonly groups: readonly number[];
   multiline: boolean;
@@ -59,6 +61,8 @@ const EXAMPLE_KEYS = new Set<string>(exampleKeys.keys);
 const EXAMPLE_KEY_LENGTHS = new Set<number>(exampleKeys.keys.map((k) => k.length));
 /** How far before a credential word a name may start (name rules allow 128 characters, plus the word). */
 const NAME_REACH = 160;
+/** Lines up to this long try a multi-line rule at each of their starts (`stickyExec`), not by search. */
+const STICKY_LINE = 1024;
 /** Smallest run of bytes `scanBytes` decodes to a string at once (see there). */
 const DECODE_BLOCK = 48 * 1024;
 /** How far a multi-line rule (PEM) may look past the line holding its keyword. */
@@ -110,6 +114,7 @@ export class SecretEngine {
       const named = rule.nameGroup !== undefined;
       let re: RegExp | undefined;
       let reD: RegExp | undefined;
+      let reY: RegExp | undefined;
       const g = rule.secretGroup;
       // Counting groups compiles the regex; deferred, the CLI's start-up compiles only the rules it runs.
       let groups: readonly number[] | undefined = Array.isArray(g) ? g : g !== undefined ? [g] : undefined;
@@ -121,6 +126,11 @@ export class SecretEngine {
           // alone. Other rules' matches are mostly secrets, whose offsets are needed anyway.
           re ??= new RegExp(rule.regex.source, `${base}${always || !named ? "gd" : "g"}`);
           return re;
+        },
+        get reY() {
+          // Code-unit steps (stickyExec) would land inside surrogate pairs under `u`/`v`: search instead.
+          reY ??= always || /[uv]/.test(base) ? this.re : new RegExp(rule.regex.source, `${base}dy`);
+          return reY;
         },
         get reD() {
           reD ??= always || !named ? this.re : new RegExp(rule.regex.source, `${base}dy`);
@@ -314,11 +324,20 @@ export class SecretEngine {
         line ??= slice(ls, le);
         hay = line;
       }
-      const re = c.re;
+      // A multi-line rule's match starts in this line but the search would look for starts across the
+      // whole window (70 000 characters) before giving up: on a short line, try each start of the line
+      // with the sticky twin instead (the same first match, found without scanning past the line).
+      const lim = le - ls;
+      const re = c.multiline && lim <= STICKY_LINE && hay.length > 4 * lim ? c.reY : c.re;
+      const sticky = re.sticky;
       re.lastIndex = 0;
-      for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
+      for (
+        let m = sticky ? stickyExec(re, hay, lim) : re.exec(hay);
+        m !== null;
+        m = sticky ? stickyExec(re, hay, lim) : re.exec(hay)
+      ) {
         if (m[0].length === 0) re.lastIndex++;
-        if (c.multiline && m.index >= le - ls) break;
+        if (c.multiline && m.index >= lim) break;
         const hit = this.accept(c, m, base, hay, slice, ls, n);
         if (hit) {
           out.push(hit);
@@ -439,6 +458,21 @@ function valueStart(c: CompiledRule, m: RegExpExecArray): number {
     if (idx) return idx[0];
   }
   return -1;
+}
+
+/**
+ * The first match of sticky `re` in `hay` starting in `[re.lastIndex, lim)`, as a global search would
+ * find it (the first start that matches, its first match), or null (`lastIndex` then 0, as after a
+ * failed search).
+ */
+function stickyExec(re: RegExp, hay: string, lim: number): RegExpExecArray | null {
+  for (let p = re.lastIndex; p < lim; p++) {
+    re.lastIndex = p;
+    const m = re.exec(hay);
+    if (m !== null) return m;
+  }
+  re.lastIndex = 0;
+  return null;
 }
 
 function countGroups(re: RegExp): number {
