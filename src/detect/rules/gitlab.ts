@@ -1,11 +1,19 @@
 import { defineProvider, type SecretRule } from "../rule.js";
-import { ALNUM, B64URL, fake, HEX } from "./lib.js";
+import { ALNUM, B64URL, fake, HEX, LOWNUM } from "./lib.js";
 
 /**
  * GitLab tokens: every type has its own prefix —
  * https://docs.gitlab.com/security/tokens/#token-prefixes
+ * Lengths: a legacy token's random part is 20 characters (GitLab generates it with
+ * `Devise.friendly_token`, 20 by default); a routable token (GitLab 17.x+,
+ * https://docs.gitlab.com/administration/settings/account_and_limit_settings/#routable-tokens) is a longer
+ * base64url payload, then `.` and a base36 version and CRC (`glpat-<27+>.<2><7>`, also written
+ * `.<2>.<9>`). Bodies of 20–50 characters without that suffix are accepted (type markers such as `t1_`
+ * and older formats), not longer ones: a longer run of token characters is not one GitLab issues.
  */
 const DOCS = "https://docs.gitlab.com/security/tokens/#token-prefixes";
+/** A legacy body (20–50) or a routable one (payload `.` version CRC). */
+const BODY = "(?:[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9}|[A-Za-z0-9_-]{20,50})";
 const rule = (
   id: string,
   what: string,
@@ -13,6 +21,7 @@ const rule = (
   body: string,
   example: string,
   charset: "alnum" | "hex" | "base64" = "base64",
+  more: { match?: string[]; noMatch?: string[] } = {},
 ): SecretRule => ({
   id,
   description: `GitLab ${what}`,
@@ -23,27 +32,28 @@ const rule = (
   severity: "critical",
   safePrefix: prefix,
   docs: DOCS,
-  examples: { match: [example], noMatch: [`${prefix}short`, `${prefix}${"x".repeat(20)}`] },
+  examples: {
+    match: [example, ...(more.match ?? [])],
+    noMatch: [`${prefix}short`, `${prefix}${"x".repeat(20)}`, ...(more.noMatch ?? [])],
+  },
 });
 
 export const gitlab = defineProvider({
   meta: { id: "gitlab", description: "GitLab personal, deploy, CI, runner and OAuth tokens", docs: DOCS },
   rules: [
-    // Routable tokens (GitLab 17.x+) carry `.<base36>.<base36>` suffixes after the body.
     rule(
       "gitlab-pat",
       "personal/project/group access token",
       "glpat-",
-      "[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.[0-9a-z]{9})?",
+      BODY,
       fake("glpat-", [B64URL, 20]),
+      "base64",
+      {
+        match: [fake("glpat-", [B64URL, 27], ".", [LOWNUM, 2], [LOWNUM, 7])],
+        noMatch: [fake("glpat-", [B64URL, 51])],
+      },
     ),
-    rule(
-      "gitlab-deploy-token",
-      "deploy token",
-      "gldt-",
-      "[A-Za-z0-9_-]{20,300}",
-      fake("gldt-", [B64URL, 20]),
-    ),
+    rule("gitlab-deploy-token", "deploy token", "gldt-", BODY, fake("gldt-", [B64URL, 20])),
     rule(
       "gitlab-pipeline-trigger-token",
       "pipeline trigger token",
@@ -52,35 +62,23 @@ export const gitlab = defineProvider({
       fake("glptt-", [HEX, 40]),
       "hex",
     ),
-    rule(
-      "gitlab-runner-token",
-      "runner authentication token",
-      "glrt-",
-      "[A-Za-z0-9_-]{20,300}",
-      fake("glrt-", [B64URL, 20]),
-    ),
+    rule("gitlab-runner-token", "runner authentication token", "glrt-", BODY, fake("glrt-", [B64URL, 20])),
     rule(
       "gitlab-runner-registration-token",
       "runner registration token",
       "GR1348941",
-      "[A-Za-z0-9_-]{20,300}",
+      BODY,
       fake("GR1348941", [B64URL, 20]),
     ),
     rule(
       "gitlab-ci-job-token",
       "CI/CD job token",
       "glcbt-",
-      "[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20,300}",
+      "[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20,50}",
       fake("glcbt-", [ALNUM, 2], "_", [B64URL, 20]),
     ),
-    rule("gitlab-feed-token", "feed token", "glft-", "[A-Za-z0-9_-]{20,300}", fake("glft-", [B64URL, 20])),
-    rule(
-      "gitlab-scim-token",
-      "SCIM OAuth token",
-      "glsoat-",
-      "[A-Za-z0-9_-]{20,300}",
-      fake("glsoat-", [B64URL, 20]),
-    ),
+    rule("gitlab-feed-token", "feed token", "glft-", BODY, fake("glft-", [B64URL, 20])),
+    rule("gitlab-scim-token", "SCIM OAuth token", "glsoat-", BODY, fake("glsoat-", [B64URL, 20])),
     rule(
       "gitlab-oauth-app-secret",
       "OAuth application secret",
@@ -93,8 +91,11 @@ export const gitlab = defineProvider({
       "gitlab-incoming-mail-token",
       "incoming mail token",
       "glimt-",
-      "[A-Za-z0-9_-]{25,300}",
+      // 25 characters (the length gitleaks and detect-secrets both use).
+      "[A-Za-z0-9_-]{25}",
       fake("glimt-", [B64URL, 25]),
+      "base64",
+      { noMatch: [fake("glimt-", [B64URL, 29])] },
     ),
     rule(
       "gitlab-agent-token",
@@ -107,7 +108,7 @@ export const gitlab = defineProvider({
       "gitlab-feature-flag-token",
       "feature flags client token",
       "glffct-",
-      "[A-Za-z0-9_-]{20,300}",
+      BODY,
       fake("glffct-", [B64URL, 20]),
     ),
     rule(

@@ -15,14 +15,21 @@ export const httpAuth = defineProvider({
       description: "HTTP Basic credentials",
       keywords: ["basic "],
       regex:
-        /authorization["']?[ \t]{0,3}[:=][ \t]{0,3}["']?basic[ \t]{1,3}([A-Za-z0-9+/]{6,1024}={0,2})(?![A-Za-z0-9+/=])/i,
+        // The credential is base64 alone: one followed by another token68 character (`.`, `-`, `_`, `~`) is
+        // something else — `Basic eyJ….eyJ….sig` is a JWT sent under the wrong scheme, whose first segment
+        // (`{"alg":"HS256",…}`) would decode to text with a colon.
+        /authorization["']?[ \t]{0,3}[:=][ \t]{0,3}["']?basic[ \t]{1,3}([A-Za-z0-9+/]{6,1024}={0,2})(?![A-Za-z0-9+/=._~-])/i,
       tags: ["http"],
       severity: "high",
       isFalsePositive: (s) => !Buffer.from(s, "base64").toString("latin1").includes(":"),
       docs: "https://datatracker.ietf.org/doc/html/rfc7617",
       examples: {
         match: [`Authorization: Basic ${b64(`admin:${fake([B64URL, 16])}`)}`],
-        noMatch: ["Authorization: Basic realm", `Authorization: Basic ${b64("nocolon")}`],
+        noMatch: [
+          "Authorization: Basic realm",
+          `Authorization: Basic ${b64("nocolon")}`,
+          `Authorization: Basic ${b64('{"alg":"HS256","typ":"JWT"}').replace(/=+$/, "")}.${fake([B64URL, 24])}.${fake([B64URL, 43])}`,
+        ],
       },
     },
     {

@@ -91,6 +91,8 @@ export interface PrefixedSpec {
   minEntropy?: number;
   /** Characters that may not follow the token (default: base64url characters). */
   end?: string;
+  /** Lookbehind the token may not follow (default: base64url characters, `(?<![A-Za-z0-9_-])`). */
+  start?: string;
   /** Case-insensitive prefix. */
   ignoreCase?: boolean;
 }
@@ -105,7 +107,7 @@ export function prefixed(s: PrefixedSpec): SecretRule {
     description: s.description,
     keywords: [s.prefix.toLowerCase()],
     regex: new RegExp(
-      `(?<![A-Za-z0-9_-])(${escapeRe(s.prefix)}${s.body})${s.end ?? E}`,
+      `${s.start ?? "(?<![A-Za-z0-9_-])"}(${escapeRe(s.prefix)}${s.body})${s.end ?? E}`,
       s.ignoreCase ? "i" : "",
     ),
     entropy: { min: s.minEntropy ?? (charset === "hex" ? 3.0 : 3.3), charset },

@@ -18,6 +18,21 @@ const pem = (label: string, seed: string) =>
   `-----BEGIN ${label}-----\n${pemBody(seed)}\n-----END ${label}-----`;
 const header = (s: string): string => s.slice(0, s.indexOf("-----", 5) + 5);
 
+/**
+ * The smallest private key there is: a PKCS#8 Ed25519/X25519 key, 48 bytes of DER = 64 base64 characters
+ * (RFC 8410 §10.3's example). Key material with fewer base64 characters is not a key
+ * (`-----BEGIN PRIVATE KEY-----\nYWJj…eXo=\n` is base64 of the alphabet in a test's fixture).
+ */
+const MIN_KEY_B64 = 64;
+/** Base64 characters of key material: armour lines, RFC 1421 headers and escaped newlines left out. */
+function tooShort(block: string): boolean {
+  const material = block
+    .replace(/-----(?:BEGIN|END) [A-Z0-9 ]{1,64}-----/g, " ")
+    .replace(/\\[rn]/g, "\n")
+    .replace(/^[ \t]{0,8}[A-Za-z][A-Za-z0-9-]{0,39}: [^\n]{0,200}$/gm, "");
+  return material.replace(/[^A-Za-z0-9+/]/g, "").length < MIN_KEY_B64;
+}
+
 const pemRule = (
   id: string,
   what: string,
@@ -31,6 +46,7 @@ const pemRule = (
   // The body holds no `-----` (no other armour line): `(?!----)` after a dash keeps the match inside one block.
   regex: new RegExp(`(-----BEGIN ${labelRe}-----(?:[^-]|-(?!----)){16,65536}?-----END ${labelRe}-----)`),
   multiline: true,
+  isFalsePositive: tooShort,
   tags: ["crypto", "private-key"],
   severity,
   safePrefix: header,
@@ -44,6 +60,7 @@ const pemRule = (
     noMatch: [
       `-----BEGIN ${label}-----`,
       `-----BEGIN PUBLIC KEY-----\n${pemBody(id)}\n-----END PUBLIC KEY-----`,
+      `-----BEGIN ${label}-----\n${body(B64, 36, `${id}s`)}=\n-----END ${label}-----`,
     ],
   },
 });
@@ -104,6 +121,7 @@ export const privateKey = defineProvider({
         /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----[ \t]{0,8}(?:\r?\n|\\r\\n|\\n)(?:[A-Za-z][A-Za-z0-9-]{0,39}: [^\r\n\\]{1,200}(?:\r?\n|\\r\\n|\\n))?(?:[A-Za-z][A-Za-z0-9-]{0,39}: [^\r\n\\]{1,200}(?:\r?\n|\\r\\n|\\n))?(?:\r?\n|\\r\\n|\\n)?([A-Za-z0-9+/=]{16,128})(?![A-Za-z0-9+/=])/,
       multiline: true,
       extendEnd: keyMaterialEnd,
+      isFalsePositive: tooShort,
       tags: ["crypto", "private-key"],
       severity: "critical",
       docs: "https://datatracker.ietf.org/doc/html/rfc7468",
