@@ -161,11 +161,21 @@ async function timeFormats(r: Report): Promise<Record<string, Timing>> {
   return out;
 }
 
+/** What bounds a format's figure when it misses (from `--cpu-prof` of these renders). */
+const BOUNDS: Record<string, string> = {
+  syslog:
+    "per event (~8 µs, json ~2): the RFC 8785 text of nested fields (actor, evidence, shadowed, segments: src/audit/jcs.ts's sorting slow path, ~20%), escaping PARAM-VALUEs (~20%, already three native replaceAll), flattening the event and joining the line, and GC; json is one native JSON.stringify. A fast path in jcs.ts for small objects whose keys are out of order would take most of the first part; what is left is per-character JS work json does not have",
+  k8s: "bytes: the YAML is ~4.8× json's (indentation; an EnvAuditEvent of ~40 lines per variable), assembled in JS one piece per key and value; building the event objects is ~25% and GC ~15%; yaml's own stringify (now only a fallback) was 97% of the old 128× figure. Sharing sources by content did not pay; a per-run event template (constant lines written once per type and level) would cut the assembly",
+  jsonl:
+    "the events (one object per variable; run, host and subject repeated on each line: ~1.6× json's bytes) and one JSON.stringify per event",
+};
+
 function figures(label: string, processes: number, t: Record<string, Timing>): Figure[] {
   const json = t.json!;
   return Object.entries(t).map(([f, x]): Figure => {
     const html = f === "html";
     return {
+      ...(BOUNDS[f] ? { note: BOUNDS[f] } : {}),
       name: `render ${f}, ${label}, ${processes} processes (CPU ms; cold ${x.cold.toFixed(0)}, wall ${x.wall.toFixed(0)}; ${(x.bytes / 1e6).toFixed(1)} MB)`,
       value: x.cpu,
       unit: "ms",
