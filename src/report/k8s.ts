@@ -395,7 +395,8 @@ function auditEventIn(
     kind: "EnvAuditEvent",
     metadata: {
       name: `${ctx.eventPrefix}-${String(index).padStart(6, "0")}`,
-      ...(ns ? { namespace: ns } : {}),
+      // undefined members are left out (clean(), the YAML writer): no spread of a temporary object.
+      namespace: ns ? ns : undefined,
       labels: shared(ctx.labels, `${e.type}\0${e.severity || ""}`, () =>
         nonEmpty({
           "app.kubernetes.io/managed-by": "envtrace",
@@ -412,7 +413,7 @@ function auditEventIn(
     verb: VERBS[e.type],
     eventType: e.type,
     code: e.code,
-    ...(e.severity ? { severity: e.severity } : {}),
+    severity: e.severity ? e.severity : undefined,
     user: userAt(
       ctx,
       e.type === "variable" || e.type === "setting" || e.type === "finding" ? src : undefined,
