@@ -36,8 +36,10 @@ export const generic = defineProvider({
       // Operators, longest first so `:=` is not read as `:` + a value `=…`: shell/INI/YAML `=`, `:`; Go `:=`
       // (and `var name string = …`); Make `:=`, `::=`, `:::=`, `?=`, `+=`; PHP `.=`, `=>`; Ruby/Logstash `=>`;
       // a call's `("NAME", "value")` (Java `System.setProperty`) when the value is quoted.
+      // The call form needs the name quoted right after `(`: in JSON (`"token_uri":"https://…/token","next"`)
+      // a name-like tail of one value followed by `","` is not a call.
       regex:
-        /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?(?:[ \t]{1,4}(?:string|String|str|const))?[ \t]{0,8}(?::::=|::=|:=|=>|\?=|\.=|\+=|=|:|,[ \t]{0,8}(?="))[ \t]{0,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"(?![ \t]{1,8}value[ \t]{0,4}=)|'([^'\r\n]{1,4096})'|`([^`\r\n]{1,4096})`|([^ \t\r\n"'`;,&][^ \t\r\n"'`&]{0,4095}))/,
+        /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?(?:[ \t]{1,4}(?:string|String|str|const))?[ \t]{0,8}(?::::=|::=|:=|=>|\?=|\.=|\+=|=|:|,(?<=\([ \t]{0,8}["'][A-Za-z_][A-Za-z0-9_.-]{0,127}["'][ \t]{0,8},)[ \t]{0,8}(?="))[ \t]{0,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"(?![ \t]{1,8}value[ \t]{0,4}=)|'([^'\r\n]{1,4096})'|`([^`\r\n]{1,4096})`|([^ \t\r\n"'`;,&][^ \t\r\n"'`&]{0,4095}))/,
       secretGroup: [2, 3, 4, 5],
       nameGroup: 1,
       isFalsePositive: notAValue,
@@ -80,6 +82,9 @@ export const generic = defineProvider({
           "administrator_login_password = var.db_password",
           "SUMO_ACCESS_KEY={SumoAccessKey}",
           "    password: ENC[AES256_GCM,data:W3PiZ6lD6bpfAdI=,iv:aaaa,tag:bbbb,type:str]",
+          '{"token_uri":"https://oauth2.googleapis.com/token","auth_provider_x509_cert_url":"https://www.googleapis.com/oauth2/v1/certs"}',
+          // Masked in the source already: a run of six x's is a placeholder (`data/placeholders.json`).
+          "artifactory:_password=AP6xxxxxx",
         ],
       },
     },
