@@ -13,7 +13,7 @@ import exampleKeys from "./data/example-keys.json" with { type: "json" };
 import { entropyOf } from "./entropy.js";
 import { classifyName, isPlaceholder, valueLooksSecret } from "./names.js";
 import { KeywordIndex } from "./prefilter.js";
-import type { SecretRule } from "./rule.js";
+import type { Charset, SecretRule } from "./rule.js";
 
 /** One detected secret in a text: `[start, end)` is the secret itself. */
 export interface SecretMatch {
@@ -32,28 +32,103 @@ export interface SecretMatch {
   example?: boolean;
 }
 
-interface CompiledRule {
-  rule: SecretRule;
-  index: number;
+/**
+ * A rule as the scan loop reads it. One class, all fields set in one order, so that every compiled rule
+ * has the same hidden class: the loop's property reads stay monomorphic (the rule objects themselves
+ * come in many shapes, and object literals with closures as getters gave each rule a map of its own —
+ * every newly woken rule deoptimised the scan). Regexes are compiled on first use: the CLI's start-up
+ * builds the engine but runs only the rules a keyword wakes.
+ */
+class CompiledRule {
+  readonly id: string;
+  readonly severity: SecretRule["severity"];
+  readonly multiline: boolean;
+  /** Tagged `url`: partial masks leave out the length. */
+  readonly url: boolean;
+  /** The rule's `nameGroup`, or -1. */
+  readonly nameGroup: number;
+  /** The rule's `fullGroup`, or -1. */
+  readonly fullGroup: number;
+  readonly extendWhile: RegExp | undefined;
+  readonly hasExtendEnd: boolean;
+  readonly entropyMin: number;
+  readonly entropyCharset: Charset;
+  readonly allow: readonly (RegExp | string)[] | undefined;
+  readonly exampleKeys: readonly (RegExp | string)[] | undefined;
+  readonly hasFalsePositive: boolean;
+  readonly safePrefix: string | undefined;
+  private readonly flags: string;
+  private searchRe: RegExp | undefined = undefined;
+  private offsetsRe: RegExp | undefined = undefined;
+  private stickyRe: RegExp | undefined = undefined;
+  private secretGroups: readonly number[] | undefined;
+
+  constructor(
+    readonly rule: SecretRule,
+    readonly index: number,
+    private readonly always: boolean,
+  ) {
+    this.id = rule.id;
+    this.severity = rule.severity;
+    this.multiline = rule.multiline === true;
+    this.url = rule.tags.includes("url");
+    this.nameGroup = rule.nameGroup ?? -1;
+    this.fullGroup = rule.fullGroup ?? -1;
+    this.extendWhile = rule.extendWhile;
+    this.hasExtendEnd = typeof rule.extendEnd === "function";
+    this.entropyMin = rule.entropy ? rule.entropy.min : -1;
+    this.entropyCharset = rule.entropy?.charset ?? "any";
+    this.allow = rule.allow;
+    this.exampleKeys = rule.exampleKeys;
+    this.hasFalsePositive = typeof rule.isFalsePositive === "function";
+    this.safePrefix = typeof rule.safePrefix === "string" ? rule.safePrefix : undefined;
+    this.flags = rule.regex.flags.replace(/[gyd]/g, "");
+    const g = rule.secretGroup;
+    // Counting groups compiles the regex: deferred to the first use.
+    this.secretGroups = Array.isArray(g) ? g : g !== undefined ? [g as number] : undefined;
+  }
+
   /**
-   * The search regex (for name rules `g`, no match indices: building them costs allocations per match,
-   * and most of their matches are rejected on the name alone). Compiled on first use: the CLI's
-   * start-up builds the engine but runs only the rules a keyword wakes.
+   * The search regex. Name rules search without match indices (`g`): building them costs allocations
+   * per match, and most of their matches are rejected on the name alone. Other rules' matches are mostly
+   * secrets, whose offsets are needed anyway (`gd`).
    */
-  readonly re: RegExp;
+  get re(): RegExp {
+    this.searchRe ??= new RegExp(
+      this.rule.regex.source,
+      `${this.flags}${this.always || this.nameGroup < 0 ? "gd" : "g"}`,
+    );
+    return this.searchRe;
+  }
+
   /**
    * For name rules, the same pattern with `dy`: run again at a match's start (same string, same
    * position, so the same match) when its group offsets are needed. Otherwise (and in `indices: "always"`
    * mode) `re` itself, which then has `gd`.
    */
-  readonly reD: RegExp;
-  /** For multi-line rules: the pattern with `dy`, tried at each start of a short line (`stickyExec`). */
-  readonly reY: RegExp;
-  /** The capture groups that hold the secret; worked out on first use (it compiles the regex). */
-  readonly groups: readonly number[];
-  multiline: boolean;
-  /** Tagged `url`: partial masks leave out the length. */
-  url: boolean;
+  get reD(): RegExp {
+    this.offsetsRe ??=
+      this.always || this.nameGroup < 0 ? this.re : new RegExp(this.rule.regex.source, `${this.flags}dy`);
+    return this.offsetsRe;
+  }
+
+  /**
+   * For multi-line rules: the pattern with `dy`, tried at each start of a short line (`stickyExec`).
+   * Under `u`/`v`, code-unit steps would land inside surrogate pairs: `re` then (searched).
+   */
+  get reY(): RegExp {
+    this.stickyRe ??=
+      this.always || /[uv]/.test(this.flags)
+        ? this.re
+        : new RegExp(this.rule.regex.source, `${this.flags}dy`);
+    return this.stickyRe;
+  }
+
+  /** The capture groups that hold the secret. */
+  get groups(): readonly number[] {
+    this.secretGroups ??= [countGroups(this.re) > 0 ? 1 : 0];
+    return this.secretGroups;
+  }
 }
 
 const EXAMPLE_KEYS = new Set<string>(exampleKeys.keys);
@@ -110,39 +185,7 @@ export class SecretEngine {
         }
         keywordRules[id]!.push(index);
       }
-      const base = rule.regex.flags.replace(/[gyd]/g, "");
-      const named = rule.nameGroup !== undefined;
-      let re: RegExp | undefined;
-      let reD: RegExp | undefined;
-      let reY: RegExp | undefined;
-      const g = rule.secretGroup;
-      // Counting groups compiles the regex; deferred, the CLI's start-up compiles only the rules it runs.
-      let groups: readonly number[] | undefined = Array.isArray(g) ? g : g !== undefined ? [g] : undefined;
-      return {
-        rule,
-        index,
-        get re() {
-          // Only name rules search without indices: most of their matches are rejected on the name
-          // alone. Other rules' matches are mostly secrets, whose offsets are needed anyway.
-          re ??= new RegExp(rule.regex.source, `${base}${always || !named ? "gd" : "g"}`);
-          return re;
-        },
-        get reY() {
-          // Code-unit steps (stickyExec) would land inside surrogate pairs under `u`/`v`: search instead.
-          reY ??= always || /[uv]/.test(base) ? this.re : new RegExp(rule.regex.source, `${base}dy`);
-          return reY;
-        },
-        get reD() {
-          reD ??= always || !named ? this.re : new RegExp(rule.regex.source, `${base}dy`);
-          return reD;
-        },
-        get groups() {
-          groups ??= [countGroups(this.re) > 0 ? 1 : 0];
-          return groups;
-        },
-        multiline: rule.multiline === true,
-        url: rule.tags.includes("url"),
-      };
+      return new CompiledRule(rule, index, always);
     });
     this.index = new KeywordIndex([...kwIds.keys()]);
     this.keywordRules = keywordRules;
@@ -347,7 +390,7 @@ export class SecretEngine {
           // The candidate ran on past the regex (`extendWhile`) and was rejected as a whole: a run is
           // judged once, not again from each of its characters (linear time).
           re.lastIndex = this.rejectedEnd;
-        } else if (c.rule.nameGroup !== undefined) {
+        } else if (c.nameGroup >= 0) {
           // A name that is not credential-bearing (`JAVA_OPTS=`): its value may hold an assignment of
           // its own (`-Dpassword=…`, `--password=…`), so search again from the value, not after it.
           // Only where a credential word occurs in the value, from just before it (the longest name),
@@ -384,7 +427,6 @@ export class SecretEngine {
     ls: number,
     n: number,
   ): SecretMatch | null {
-    const rule = c.rule;
     this.rejectedEnd = -1;
     let g = -1;
     const groups = c.groups;
@@ -397,8 +439,8 @@ export class SecretEngine {
     if (g < 0) return null;
     // Cheapest rejection first: a name that is not credential-bearing (`PASSWORD_MIN_LENGTH`).
     let cls: ReturnType<typeof classifyName> = null;
-    if (rule.nameGroup !== undefined) {
-      const name = m[rule.nameGroup];
+    if (c.nameGroup >= 0) {
+      const name = m[c.nameGroup];
       cls = name ? classifyName(name) : null;
       if (!cls) return null;
     }
@@ -407,39 +449,40 @@ export class SecretEngine {
     if (!idx || idx[1] <= idx[0]) return null;
     // Extend first, so the checks below see the whole value (`PASS=ab&cdefgh`).
     let end = idx[1];
-    if (rule.extendWhile) {
-      while (end < hay.length && rule.extendWhile.test(hay[end]!)) end++;
+    const ew = c.extendWhile;
+    if (ew !== undefined) {
+      while (end < hay.length && ew.test(hay[end]!)) end++;
     }
     let text = hay;
-    if (rule.extendEnd) {
+    if (c.hasExtendEnd) {
       // Key material may run past the regex window: the rule walks the rest of the input, once.
       text = slice(ls, n);
-      end = Math.min(text.length, Math.max(end, rule.extendEnd(text, idx[0], end)));
+      end = Math.min(text.length, Math.max(end, c.rule.extendEnd!(text, idx[0], end)));
     }
     const secret = end === idx[1] ? m[g]! : text.slice(idx[0], end);
-    this.rejectedEnd = rule.extendWhile && rule.nameGroup === undefined ? end : -1;
+    this.rejectedEnd = ew !== undefined && c.nameGroup < 0 ? end : -1;
     // Documentation examples are masked like any key, marked so that no finding is raised.
     const example =
       (EXAMPLE_KEY_LENGTHS.has(secret.length) && EXAMPLE_KEYS.has(secret)) ||
-      (rule.exampleKeys !== undefined && anyOf(rule.exampleKeys, secret));
+      (c.exampleKeys !== undefined && anyOf(c.exampleKeys, secret));
     if (!example) {
-      if (rule.entropy && entropyOf(secret, rule.entropy.charset ?? "any") < rule.entropy.min) return null;
+      if (c.entropyMin >= 0 && entropyOf(secret, c.entropyCharset) < c.entropyMin) return null;
       if (secret.length < 200 && isPlaceholder(secret)) return null;
-      if (rule.allow && anyOf(rule.allow, secret)) return null;
+      if (c.allow !== undefined && anyOf(c.allow, secret)) return null;
       if (cls && !valueLooksSecret(secret, cls)) return null;
-      if (rule.isFalsePositive?.(secret)) return null;
+      if (c.hasFalsePositive && c.rule.isFalsePositive!(secret)) return null;
     }
-    const fullIdx = rule.fullGroup !== undefined ? md.indices?.[rule.fullGroup] : undefined;
-    const sp = typeof rule.safePrefix === "function" ? rule.safePrefix(secret) : (rule.safePrefix ?? "");
+    const fullIdx = c.fullGroup >= 0 ? md.indices?.[c.fullGroup] : undefined;
+    const sp = c.safePrefix ?? (typeof c.rule.safePrefix === "function" ? c.rule.safePrefix(secret) : "");
     const hit: SecretMatch = {
-      ruleId: rule.id,
+      ruleId: c.id,
       start: base + idx[0],
       end: base + end,
       fullStart: base + (fullIdx ? fullIdx[0] : idx[0]),
       fullEnd: base + (fullIdx ? Math.max(fullIdx[1], end) : end),
       safePrefix: secret.startsWith(sp) && sp.length < secret.length ? sp : "",
       showLength: !c.url,
-      severity: rule.severity,
+      severity: c.severity,
     };
     if (example) hit.example = true;
     return hit;
