@@ -78,6 +78,17 @@ describe("engine fast path", () => {
     );
   });
 
+  it("gives the same spans after priming (prime leaves no state behind)", () => {
+    const primed = new SecretEngine(builtinRules);
+    primed.prime();
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(primed.scanBytes(Buffer.from(t, "latin1"))).toEqual(simple.scan(t));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("finds every rule's examples the same way on both paths", () => {
     const all = builtinRules.flatMap((r) => r.examples.match).join("\n");
     const want = simple.scan(all);

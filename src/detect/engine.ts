@@ -159,6 +159,7 @@ export class SecretEngine {
   private readonly keywordRules: number[][];
   private readonly stamp: Int32Array;
   private stampGen = 0;
+  private primed = false;
   /** The rules one line wakes (reused). */
   private readonly todo: Int32Array;
   /** The keywords one line holds, as a set and a list (reused by `scanBytes`; cleared after each line). */
@@ -193,6 +194,22 @@ export class SecretEngine {
     this.todo = new Int32Array(rules.length);
     this.kwSeen = new Uint8Array(keywordRules.length);
     this.lineKws = new Int32Array(keywordRules.length + 1);
+  }
+
+  /**
+   * Runs the byte scan twice over the rules' own examples (results dropped), once per engine, so that
+   * the JIT has seen every rule's path before a long input. Without it, each kind of secret first met
+   * deep in a long input deoptimises the scan loop, which then runs unoptimised until it is compiled
+   * again (on a 20 MB log, ~150 ms of 550). It compiles every rule's regex (~50 ms), so the redact
+   * stream calls it only once its input is large.
+   */
+  prime(): void {
+    if (this.primed) return;
+    this.primed = true;
+    const text = this.rules.flatMap((r) => [...r.examples.match, ...r.examples.noMatch]).join("\n");
+    const bytes = Buffer.from(`${text}\n`, "latin1");
+    this.scanBytes(bytes);
+    this.scanBytes(bytes);
   }
 
   /** Secrets in `text`, sorted by position, overlaps merged (the earlier-listed rule names the merge). */
