@@ -238,7 +238,8 @@ describe("no leak: every rule's examples inside command-line values and text (pr
   it("covers every rule", () => {
     const covered = new Set(CASES.map((c) => c.rule));
     expect(builtinRules.filter((r) => !covered.has(r.id)).map((r) => r.id)).toEqual([]);
-    expect([...new Set(LINE_ANCHORED.map((c) => c.rule))]).toEqual(["netrc-password"]);
+    // secret-set-command: `set`/`setenv` only in command position (line start, after a separator or quote).
+    expect([...new Set(LINE_ANCHORED.map((c) => c.rule))]).toEqual(["netrc-password", "secret-set-command"]);
   });
 
   it("detectSecret + masking: the secret never appears, the words around it do", () => {

@@ -6,6 +6,7 @@ import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { detectSecret } from "../src/detect/index.js";
 import { maskResult } from "../src/detect/mask.js";
+import { Redactor } from "../src/detect/redact.js";
 import { diffSnapshots } from "../src/drift/diff.js";
 import { SNAPSHOT_KIND, SNAPSHOT_VERSION, type Snapshot } from "../src/drift/snapshot.js";
 import type { ExplainResult } from "../src/model/index.js";
@@ -87,5 +88,41 @@ describe("secrets that hid in other shapes", () => {
       b: "b",
     });
     expect(JSON.stringify(both)).not.toContain(STRIPE);
+  });
+
+  it("redact masks space-separated shell assignments: fish `set` with its flags, csh `setenv`", () => {
+    const pw = "Zq8vN3kT1pLx";
+    const tok = "Zq8vN3kT1pLxRt5Wq9Mb2Hc";
+    const lines = [
+      `set -gx DB_PASSWORD ${pw}`,
+      `set -Ux API_TOKEN ${tok}`,
+      `set --global --export API_TOKEN "${tok}"`,
+      `setenv DB_PASSWORD ${pw}`,
+      `launchctl setenv API_TOKEN ${tok}`,
+      `DB_PASSWORD=${pw}`,
+    ];
+    for (const style of ["partial", "full"] as const) {
+      const r = new Redactor({ style });
+      const input = `${lines.join("\n")}\n`;
+      const out = Buffer.concat([r.push(Buffer.from(input)), r.end()]).toString();
+      expect(out).not.toContain(pw.slice(0, 6));
+      expect(out).not.toContain(tok.slice(0, 6));
+      expect(out.split("\n")).toHaveLength(lines.length + 1);
+      // Every byte outside the secret is kept: the command and the name.
+      expect(out).toContain("set -gx DB_PASSWORD ");
+      expect(out).toContain("setenv DB_PASSWORD ");
+    }
+  });
+
+  it("redact keeps the shell separator after an unquoted secret (`KEY=v; export KEY`)", () => {
+    const v = "Zq8vN3kT1pLxRt5";
+    const r = new Redactor({ style: "full" });
+    const input = `SESSION_KEY=${v}; export SESSION_KEY\nDB_PASSWORD=${v}&& run\nPASS=ab&cd;ef${v}\n`;
+    const out = Buffer.concat([r.push(Buffer.from(input)), r.end()]).toString();
+    expect(out).not.toContain(v.slice(0, 6));
+    expect(out).toContain("; export SESSION_KEY\n");
+    expect(out).toContain("&& run\n");
+    // Inside a value (a .env or query-string password) `&` and `;` are the secret's own bytes: masked.
+    expect(out).not.toContain("cd;ef");
   });
 });

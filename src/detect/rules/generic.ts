@@ -39,11 +39,14 @@ export const generic = defineProvider({
       // The call form needs the name quoted right after `(`: in JSON (`"token_uri":"https://…/token","next"`)
       // a name-like tail of one value followed by `","` is not a call.
       regex:
-        /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?(?:[ \t]{1,4}(?:string|String|str|const))?[ \t]{0,8}(?::::=|::=|:=|=>|\?=|\.=|\+=|=|:|,(?<=\([ \t]{0,8}["'][A-Za-z_][A-Za-z0-9_.-]{0,127}["'][ \t]{0,8},)[ \t]{0,8}(?="))[ \t]{0,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"(?![ \t]{1,8}value[ \t]{0,4}=)|'([^'\r\n]{1,4096})'|`([^`\r\n]{1,4096})`|([^ \t\r\n"'`;,&][^ \t\r\n"'`&]{0,4095}))/,
+        /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]{0,127})["']?(?:[ \t]{1,4}(?:string|String|str|const))?[ \t]{0,8}(?::::=|::=|:=|=>|\?=|\.=|\+=|=|:|,(?<=\([ \t]{0,8}["'][A-Za-z_][A-Za-z0-9_.-]{0,127}["'][ \t]{0,8},)[ \t]{0,8}(?="))[ \t]{0,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"(?![ \t]{1,8}value[ \t]{0,4}=)|'([^'\r\n]{1,4096})'|`([^`\r\n]{1,4096})`|([^ \t\r\n"'`;,&](?:[^ \t\r\n"'`;&|]|[;&|](?![ \t\r\n;&|]|$)){0,4095}))/,
       secretGroup: [2, 3, 4, 5],
       nameGroup: 1,
       isFalsePositive: notAValue,
-      extendWhile: /[^ \t\r\n"'`]/,
+      // An unquoted value ends where a shell command ends: whitespace, or `;`, `&`, `|` before whitespace, another
+      // separator or the end of the line (`KEY=v; export KEY`, `KEY=v && run`); inside a value they are kept
+      // (`PASS=ab&cd;ef`, a .env or query-string value). The extension past 4 KiB stops at all three.
+      extendWhile: /[^ \t\r\n"'`;&|]/,
       tags: ["generic", "name-semantics"],
       severity: "high",
       docs: "https://owasp.org/www-project-top-ten/2017/A3_2017-Sensitive_Data_Exposure",
@@ -85,6 +88,48 @@ export const generic = defineProvider({
           '{"token_uri":"https://oauth2.googleapis.com/token","auth_provider_x509_cert_url":"https://www.googleapis.com/oauth2/v1/certs"}',
           // Masked in the source already: a run of six x's is a placeholder (`data/placeholders.json`).
           "artifactory:_password=AP6xxxxxx",
+        ],
+      },
+    },
+    {
+      id: "secret-set-command",
+      description:
+        "Value given to a credential-bearing name by fish `set`, csh/tcsh `setenv` or `launchctl setenv`",
+      keywords: nameKeywords,
+      // Space-separated forms (no `=`): fish `set [-g|-U|-l|-f] [-x] NAME VALUE…` (the flags combine: `-gx`,
+      // `-Ux`, `--global --export`; fishshell.com/docs/current/cmds/set.html), csh/tcsh `setenv NAME VALUE`,
+      // macOS `launchctl setenv NAME VALUE`. In command position only: at the start of a line or after a
+      // command separator, a quote (`fish -c 'set -x …'`) or fish's `and`/`or`, so prose ("set token expiry
+      // to 30") is left alone.
+      // (`export NAME value` is not one: bash exports NAME and `value` as two names and assigns nothing.)
+      // An unquoted value is one shell word: it ends at whitespace, `;`, `&`, `|` (`set -gx K v; and …`).
+      regex:
+        /(?<=^[ \t]{0,64}|[;&|({`"'][ \t]{0,8}|(?:^|[ \t;&|(])(?:and|or|not|then|do|else|begin|sudo|command|builtin)[ \t]{1,8})(?:set(?:[ \t]{1,8}-{1,2}[A-Za-z][A-Za-z-]{0,15})?(?:[ \t]{1,8}-{1,2}[A-Za-z][A-Za-z-]{0,15})?(?:[ \t]{1,8}-{1,2}[A-Za-z][A-Za-z-]{0,15})?(?:[ \t]{1,8}-{1,2}[A-Za-z][A-Za-z-]{0,15})?|(?:launchctl[ \t]{1,8})?setenv)[ \t]{1,8}([A-Za-z_][A-Za-z0-9_]{0,127})[ \t]{1,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"|'([^'\r\n]{1,4096})'|([^ \t\r\n"'`;&|()=][^ \t\r\n"'`;&|()]{0,4095}))/,
+      secretGroup: [2, 3, 4],
+      nameGroup: 1,
+      isFalsePositive: notAValue,
+      tags: ["generic", "name-semantics", "shell"],
+      severity: "high",
+      docs: "https://fishshell.com/docs/current/cmds/set.html",
+      examples: {
+        match: [
+          `set -gx DB_PASSWORD ${fake([ALNUM, 12])}`,
+          `set -Ux API_TOKEN ${fake([B64, 40])}`,
+          `set --global --export API_TOKEN "${fake([ALNUM, 32])}"`,
+          `  set -x DB_PASSWORD '${fake([ALNUM, 12])}'; and echo ok`,
+          `setenv DB_PASSWORD ${fake([ALNUM, 12])}`,
+          `if ($?TERM) then; setenv API_TOKEN ${fake([ALNUM, 32])}; endif`,
+          `launchctl setenv DEPLOY_TOKEN ${fake([ALNUM, 32])}`,
+          `fish -c 'set -gx DEPLOY_TOKEN ${fake([ALNUM, 32])}; deploy'`,
+        ],
+        noMatch: [
+          "set -e DB_PASSWORD",
+          "set -gx DB_PASSWORD $DB_PASSWORD_FROM_VAULT",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} reference is the point of the example
+          "setenv API_TOKEN ${API_TOKEN}",
+          "setenv TOKEN_TTL 3600",
+          "Please set password policy first",
+          "set -gx PATH /usr/local/bin $PATH",
         ],
       },
     },
