@@ -26,6 +26,16 @@ function notAValue(v: string): boolean {
   );
 }
 
+/** Command position: the start of a line, after a separator or quote, or after fish's `and`/`or`, `sudo`, …. */
+const CMD_START =
+  "(?:^[ \\t]{0,64}|[;&|({`\"'][ \\t]{0,8}|(?:^|[ \\t;&|(])(?:and|or|not|then|do|else|begin|sudo|command|builtin)[ \\t]{1,8})";
+/** NAME, then the value: double- or single-quoted, or one unquoted shell word. */
+const SET_TAIL =
+  /[ \t]{1,8}([A-Za-z_][A-Za-z0-9_]{0,127})[ \t]{1,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"|'([^'\r\n]{1,4096})'|([^ \t\r\n"'`;&|()=][^ \t\r\n"'`;&|()]{0,4095}))/
+    .source;
+/** One fish `set` option (`-gx`, `--export`). */
+const FLAG = "(?:[ \\t]{1,8}-{1,2}[A-Za-z][A-Za-z-]{0,15})?";
+
 export const generic = defineProvider({
   meta: { id: "generic", description: "Credentials recognised by the name they are assigned to" },
   rules: [
@@ -103,8 +113,11 @@ export const generic = defineProvider({
       // to 30") is left alone.
       // (`export NAME value` is not one: bash exports NAME and `value` as two names and assigns nothing.)
       // An unquoted value is one shell word: it ends at whitespace, `;`, `&`, `|` (`set -gx K v; and …`).
-      regex:
-        /(?<=^[ \t]{0,64}|[;&|({`"'][ \t]{0,8}|(?:^|[ \t;&|(])(?:and|or|not|then|do|else|begin|sudo|command|builtin)[ \t]{1,8})(?:set(?:[ \t]{1,8}-{1,2}[A-Za-z][A-Za-z-]{0,15})?(?:[ \t]{1,8}-{1,2}[A-Za-z][A-Za-z-]{0,15})?(?:[ \t]{1,8}-{1,2}[A-Za-z][A-Za-z-]{0,15})?(?:[ \t]{1,8}-{1,2}[A-Za-z][A-Za-z-]{0,15})?|(?:launchctl[ \t]{1,8})?setenv)[ \t]{1,8}([A-Za-z_][A-Za-z0-9_]{0,127})[ \t]{1,8}(?:"((?:[^"\\\r\n]|\\.){1,4096})"|'([^'\r\n]{1,4096})'|([^ \t\r\n"'`;&|()=][^ \t\r\n"'`;&|()]{0,4095}))/,
+      // The literal comes first and the command-position lookbehind after it (it looks back over the literal):
+      // a lookbehind first would be tried at every position of every line holding a credential word.
+      regex: new RegExp(
+        `(?:setenv(?<=${CMD_START}setenv)|launchctl(?<=${CMD_START}launchctl)[ \\t]{1,8}setenv|set(?<=${CMD_START}set)${FLAG}${FLAG}${FLAG}${FLAG})${SET_TAIL}`,
+      ),
       secretGroup: [2, 3, 4],
       nameGroup: 1,
       isFalsePositive: notAValue,
