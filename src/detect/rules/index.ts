@@ -86,6 +86,7 @@ import { shopify } from "./shopify.js";
 import { slack } from "./slack.js";
 import { snyk } from "./snyk.js";
 import { sonarqube } from "./sonarqube.js";
+import { sourcegraph } from "./sourcegraph.js";
 import { square } from "./square.js";
 import { stripe } from "./stripe.js";
 import { supabase } from "./supabase.js";
@@ -95,6 +96,7 @@ import { twilio } from "./twilio.js";
 import { twitter } from "./twitter.js";
 import { typeform } from "./typeform.js";
 import { url } from "./url.js";
+import { vercel } from "./vercel.js";
 import { xai } from "./xai.js";
 
 export const providers: readonly SecretProvider[] = [
@@ -178,6 +180,7 @@ export const providers: readonly SecretProvider[] = [
   slack,
   snyk,
   sonarqube,
+  sourcegraph,
   square,
   stripe,
   supabase,
@@ -186,6 +189,7 @@ export const providers: readonly SecretProvider[] = [
   twilio,
   twitter,
   typeform,
+  vercel,
   xai,
   // Fallbacks: broad patterns that name a finding only when no specific rule did.
   url,
