@@ -264,9 +264,8 @@ export class SecretEngine {
   private bytesPass(b: Uint8Array, slice: (a: number, b: number) => string, out: SecretMatch[]): number {
     const kwSeen = this.kwSeen;
     const lineKws = this.lineKws;
-    const { bytesDelta: delta, byteClass: cls, bytesSpecial: special, bytesNewline: nl } = this.index;
-    const outputs = this.index.bytesOut;
-    const k = this.index.classes;
+    const dfa = this.index.bytes();
+    const { delta, byteClass: cls, special, newline: nl, out: outputs, classes: k } = dfa;
     const n = b.length;
     let lineStart = 0;
     let s = 0;

@@ -10,6 +10,19 @@
 
 const ALPHA = 128;
 
+/** The compact byte DFA of a {@link KeywordIndex} (see `KeywordIndex.bytes`). @internal */
+export interface ByteDfa {
+  readonly byteClass: Uint8Array;
+  readonly delta: Int32Array;
+  /** Premultiplied states at or above this one are accepting or the line end. */
+  readonly special: number;
+  /** The line-end state (premultiplied): reached on a newline from any state. */
+  readonly newline: number;
+  /** Keyword ids ending at premultiplied state `s`: `out[s / classes]`. */
+  readonly out: (number[] | undefined)[];
+  readonly classes: number;
+}
+
 export class KeywordIndex {
   /** DFA transitions: `delta[state * 128 + unit]`. Non-ASCII units map to 0 (NUL), which no keyword holds. */
   /** @internal for the engine's fused scan loop. */
@@ -19,24 +32,7 @@ export class KeywordIndex {
   /** 1 where `out[state]` is set: a typed-array test in the hot loop. @internal */
   readonly accepting: Uint8Array;
   readonly keywords: readonly string[];
-  /**
-   * The byte-input DFA (the redact path), smaller so that it stays in cache: bytes fold into classes
-   * (one per character keywords use, case-folded; 0 for every other byte, NUL and non-ASCII included;
-   * one for the newline), and states are renumbered — non-accepting first, then accepting, then a
-   * line-end state — and stored premultiplied by the class count: `s = bytesDelta[s + byteClass[b]]`,
-   * and one comparison, `s >= bytesSpecial`, catches both a keyword end and a newline. @internal
-   */
-  readonly byteClass: Uint8Array;
-  /** @internal */
-  readonly bytesDelta: Int32Array;
-  /** @internal Premultiplied states at or above this one are accepting or the line end. */
-  readonly bytesSpecial: number;
-  /** @internal The line-end state (premultiplied): reached on a newline from any state. */
-  readonly bytesNewline: number;
-  /** @internal Keyword ids ending at premultiplied state `s`: `bytesOut[s / classes]`. */
-  readonly bytesOut: (number[] | undefined)[];
-  /** @internal */
-  readonly classes: number;
+  private byteDfa: ByteDfa | undefined = undefined;
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => k.toLowerCase());
@@ -96,8 +92,20 @@ export class KeywordIndex {
     this.out = out;
     this.accepting = new Uint8Array(n);
     for (let i = 0; i < n; i++) if (out[i]) this.accepting[i] = 1;
+  }
 
-    // The compact byte DFA (see `bytesDelta`).
+  /**
+   * The byte-input DFA (the redact path), built on first use (other commands scan strings only), and
+   * smaller than `delta` so that it stays in cache: bytes fold into classes (one per character keywords
+   * use, case-folded; 0 for every other byte, NUL and non-ASCII included; one for the newline), and
+   * states are renumbered — non-accepting first, then accepting, then a line-end state — and stored
+   * premultiplied by the class count: `s = delta[s + byteClass[b]]`, and one comparison, `s >= special`,
+   * catches both a keyword end and a newline. @internal
+   */
+  bytes(): ByteDfa {
+    if (this.byteDfa) return this.byteDfa;
+    const { delta, out } = this;
+    const n = out.length;
     const cls = new Uint8Array(256);
     const rep = [0];
     for (const kw of this.keywords) {
@@ -129,12 +137,15 @@ export class KeywordIndex {
       bd[row + nl] = nlState * k;
       if (st < n) bout[id[st]!] = out[st];
     }
-    this.byteClass = cls;
-    this.bytesDelta = bd;
-    this.bytesSpecial = firstAccepting * k;
-    this.bytesNewline = nlState * k;
-    this.bytesOut = bout;
-    this.classes = k;
+    this.byteDfa = {
+      byteClass: cls,
+      delta: bd,
+      special: firstAccepting * k,
+      newline: nlState * k,
+      out: bout,
+      classes: k,
+    };
+    return this.byteDfa;
   }
 
   /**
