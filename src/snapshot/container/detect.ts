@@ -62,8 +62,11 @@ const CGROUP_PATTERNS: ReadonlyArray<[RegExp, CgroupContainer["manager"]]> = [
 ];
 
 /** The container id in `/proc/<pid>/cgroup` lines, if a path names one. */
-export const containerFromCgroup: (lines: readonly string[]) => CgroupContainer | undefined =
-  oncePer(parseCgroupContainer);
+export function containerFromCgroup(lines: readonly string[]): CgroupContainer | undefined {
+  return cgroupContainer(lines);
+}
+
+const cgroupContainer = oncePer(parseCgroupContainer);
 
 function parseCgroupContainer(lines: readonly string[]): CgroupContainer | undefined {
   for (const line of lines) {
@@ -159,8 +162,11 @@ export interface ContainerBoundary {
  * is a runtime program, or the first whose cgroup names a container its parent is not in. Every container
  * resolver asks for the same chain: computed once per chain.
  */
-export const containerBoundary: (chain: readonly ProcessSnapshot[]) => ContainerBoundary | undefined =
-  oncePer(findBoundary);
+export function containerBoundary(chain: readonly ProcessSnapshot[]): ContainerBoundary | undefined {
+  return chainBoundary(chain);
+}
+
+const chainBoundary = oncePer(findBoundary);
 
 function findBoundary(chain: readonly ProcessSnapshot[]): ContainerBoundary | undefined {
   for (let i = 1; i < chain.length; i++) {
