@@ -1,5 +1,5 @@
 import { defineProvider } from "../rule.js";
-import { ALNUM, DIGITS, fake, HEX, prefixed, UPNUM } from "./lib.js";
+import { ALNUM, DIGITS, fake, HEX, LOWNUM, prefixed, UPNUM } from "./lib.js";
 
 /**
  * Slack tokens ("xoxb-" bot, "xoxp-" user, "xapp-" app-level, "xoxe" rotating/config) and incoming
@@ -57,17 +57,31 @@ export const slack = defineProvider({
     }),
     {
       id: "slack-legacy-token",
-      description: "Slack legacy, workspace or other token (xoxa/xoxo/xoxr/xoxs)",
-      keywords: ["xoxa-", "xoxo-", "xoxr-", "xoxs-"],
-      regex: /(?<![A-Za-z0-9_-])(xox[aors]-(?:\d-)?[0-9A-Za-z-]{10,200})(?![A-Za-z0-9_-])/,
+      description: "Slack legacy, workspace or other token (xoxa/xoxo/xoxr/xoxs; xoxb/xoxp of older shapes)",
+      keywords: ["xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxb-", "xoxp-"],
+      // The prefix is the format (https://api.slack.com/authentication/token-types): bot and user tokens of
+      // older shapes (`xoxb-<id>-<24 alnum>`, two parts; user tokens whose last part is not 32 hex) are
+      // read here when the stricter slack-bot-token / slack-user-token do not match.
+      // Not after a dot: `xoxe.xoxp-1-…` is a configuration token (slack-config-token).
+      regex:
+        /(?<![A-Za-z0-9_.-])(xox[aors]-(?:\d-)?[0-9A-Za-z-]{10,200}|xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}|xoxp-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{28,34})(?![A-Za-z0-9_-])/,
       entropy: { min: 3.3, charset: "base64" },
       tags: ["chat", "slack"],
       severity: "high",
       safePrefix: (s) => s.slice(0, 5),
       docs: DOCS,
       examples: {
-        match: [fake("xoxs-", [DIGITS, 11], "-", [DIGITS, 12], "-", [HEX, 30])],
-        noMatch: ["xoxs-short"],
+        match: [
+          fake("xoxs-", [DIGITS, 11], "-", [DIGITS, 12], "-", [HEX, 30]),
+          fake("xoxb-", [DIGITS, 12], "-", [ALNUM, 24]),
+          fake("xoxp-", [DIGITS, 12], "-", [DIGITS, 13], "-", [DIGITS, 13], "-", [LOWNUM, 32]),
+        ],
+        noMatch: [
+          "xoxs-short",
+          "xoxb-not-a-real-token",
+          fake("xoxb-", [DIGITS, 5], "-", [ALNUM, 7]),
+          "xoxp-1234-1234-1234-4ddbc191d40ee098cbaae6f3523ada2d",
+        ],
       },
     },
     {
