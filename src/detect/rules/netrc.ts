@@ -15,6 +15,8 @@ export const netrc = defineProvider({
       regex:
         /(?:^[ \t]{0,20}password[ \t]{1,10}([^ \t\r\n]{1,256})[ \t\r]{0,10}$|machine[ \t]{1,10}[^ \t\r\n]{1,253}[ \t]{1,10}(?:login[ \t]{1,10}[^ \t\r\n]{1,256}[ \t]{1,10})?password[ \t]{1,10}([^ \t\r\n]{1,256}))/,
       secretGroup: [1, 2],
+      // No letter or digit at all (`:=,.:-@*?!`) is punctuation, not a password (as for secret-assignment).
+      isFalsePositive: (s) => !/[A-Za-z0-9]/.test(s),
       tags: ["netrc", "go"],
       severity: "high",
       docs: "https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html",
@@ -23,7 +25,7 @@ export const netrc = defineProvider({
           `machine git.example.com login ci password ${fake([ALNUM, 20])}`,
           `  password ${fake([ALNUM, 16])}`,
         ],
-        noMatch: ["the password is required", "password"],
+        noMatch: ["the password is required", "password", "  password :=,.:-@*?!"],
       },
     },
   ],

@@ -19,8 +19,16 @@ export const url = defineProvider({
       fullGroup: 1,
       tags: ["url", "database", "proxy"],
       severity: "high",
-      // References and placeholders in the password position are not secrets.
-      allow: [/^\$\{?[A-Za-z_][A-Za-z0-9_]{0,100}\}?$/, /^\*{1,20}$/, /^%[A-Z_]{1,40}%$/],
+      // References and placeholders in the password position are not secrets: `${VAR}`, `***`, `%VAR%` and a
+      // template's `{PASS}`.
+      allow: [
+        /^\$\{?[A-Za-z_][A-Za-z0-9_]{0,100}\}?$/,
+        /^\*{1,20}$/,
+        /^%[A-Z_]{1,40}%$/,
+        /^\{[A-Za-z_][A-Za-z0-9_.-]{0,100}\}$/,
+      ],
+      // Under 4 characters is no password, as for a credential-named value (`names.ts`): `user:abc@`.
+      isFalsePositive: (s) => s.length < 4,
       docs: "https://datatracker.ietf.org/doc/html/rfc3986#section-3.2.1",
       examples: {
         match: [
@@ -36,6 +44,8 @@ export const url = defineProvider({
           "postgres://app:${DB_PASSWORD}@db/app",
           "ssh://git@github.com/o/r",
           "http://host:8080/",
+          "https://{USER}:{PASS}@template.example.com",
+          "https://user:abc@api.example.com/v1",
         ],
       },
     },
