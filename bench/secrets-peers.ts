@@ -338,7 +338,22 @@ function scopeNote(res: PeerResults, e: Tally): string {
     by.set(k, (by.get(k) ?? 0) + 1);
   });
   const list = [...by].map(([k, n]) => `${k} ${n}`).join(", ");
-  return `strict counts any finding on a negative (${e.fp} of ${e.neg}); own family leaves out the ${e.fp - e.fpIn} negatives flagged only by another vendor's format-specific rule (${list || "none"}), so ${e.fpIn} of ${e.neg}; broad rules (name semantics, URL/CLI/HTTP/netrc passwords, private keys, JWTs) count in every family`;
+  // What bounds the figure: the rules behind the flagged negatives (a negative counted once per rule).
+  const rules = new Map<string, number>();
+  res.cases.forEach((c, i) => {
+    if (c.label || !res.envtrace[i]!.flagged) return;
+    for (const id of new Set(
+      scanText(c.text)
+        .filter((m) => !m.example)
+        .map((m) => m.ruleId),
+    ))
+      rules.set(id, (rules.get(id) ?? 0) + 1);
+  });
+  const byRule = [...rules]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
+  return `strict counts any finding on a negative (${e.fp} of ${e.neg}); own family leaves out the ${e.fp - e.fpIn} negatives flagged only by another vendor's format-specific rule (${list || "none"}), so ${e.fpIn} of ${e.neg}; broad rules (name semantics, URL/CLI/HTTP/netrc passwords, private keys, JWTs) count in every family. Flagged negatives by rule: ${byRule}`;
 }
 
 function report(res: PeerResults): void {
