@@ -39,6 +39,7 @@ export async function bench(): Promise<Figure[]> {
     const tgz = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", prefix], {
       cwd: ROOT,
       encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"], // npm's notice of every packed file
     })
       .trim()
       .split("\n")
