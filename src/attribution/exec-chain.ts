@@ -31,12 +31,17 @@ async function gather(sources: readonly Resolver[], req: ResolveRequest, ctx: Re
     env?.get("SHELL")?.value,
     env?.get("USER")?.value,
   ].join("\0");
+  // Grouped by key, in the sources' order: a scan asks for every key of hundreds of processes.
   return ctx.memo(memoKey, async () => {
-    const all: StaticCandidate[] = [];
+    const byKey = new Map<string, StaticCandidate[]>();
     for (const r of sources) {
       if (!r.candidates) continue;
       try {
-        all.push(...(await r.candidates(req, ctx)));
+        for (const c of await r.candidates(req, ctx)) {
+          const list = byKey.get(c.key);
+          if (list) list.push(c);
+          else byKey.set(c.key, [c]);
+        }
       } catch (err) {
         const detail = err instanceof Error ? err.message.split("\n")[0] : String(err);
         ctx.report({
@@ -46,7 +51,7 @@ async function gather(sources: readonly Resolver[], req: ResolveRequest, ctx: Re
         });
       }
     }
-    return all;
+    return byKey;
   });
 }
 
@@ -68,7 +73,7 @@ export function createExecChainResolver(sources: () => readonly Resolver[]): Res
       const out = new Map<string, ResolverAnswer>();
       const candidates = await gather(sources(), req, ctx);
       for (const [key, entry] of req.keys) {
-        const mine = candidates.filter((c) => c.key === key);
+        const mine = candidates.get(key) ?? [];
         const exact = mine.filter((c) => c.value === entry.value);
         const computed = mine.filter((c) => c.value === null);
         const best = exact[exact.length - 1] ?? computed[computed.length - 1];
