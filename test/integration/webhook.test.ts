@@ -6,7 +6,16 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import type { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -326,4 +335,69 @@ describe("envtrace webhook as a process", () => {
     expect(JSON.parse(text).response.status.message).toContain("ENVT-K8S-001 env API_TOKEN");
     expect(text).not.toContain(token);
   }, 30_000);
+
+  it("keeps answering when stdout is not read (events wait in a bounded queue, flushed at exit)", async () => {
+    const { cert, key } = makeCert("stalled", "envtrace-stalled");
+    // stdout is a pipe nobody reads (a FIFO whose read end this test holds and leaves alone): it fills
+    // after 64 KiB; what follows waits in the webhook's bounded queue (src/fleet/event-lines.ts).
+    const fifo = join(dir, "stalled-stdout");
+    execFileSync("mkfifo", [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY);
+    const child: ChildProcess = spawn(
+      "node",
+      ["bin/envtrace.js", "webhook", "--cert", cert, "--key", key, "--listen", "127.0.0.1:0"],
+      { cwd: ROOT, stdio: ["ignore", writer, "pipe"] },
+    );
+    closeSync(writer);
+    let err = "";
+    child.stderr!.on("data", (d) => (err += d));
+    for (let i = 0; i < 100 && !/https:\/\/[^:]+:(\d+)/.test(err); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const port = Number(/https:\/\/[^:]+:(\d+)/.exec(err)?.[1]);
+    expect(port).toBeGreaterThan(0);
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p", namespace: "shop", labels: { pad: "x".repeat(60) } },
+      spec: { containers: [{ name: "app", image: "busybox", env: [{ name: "MODE", value: "prod" }] }] },
+    };
+    const body = review(pod);
+    let answered = 0;
+    for (let i = 0; i < 600; i++) {
+      const r = await Promise.race([
+        post(body, "/validate", "POST", port),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`request ${i} stalled`)), 10_000),
+        ),
+      ]);
+      if (r.status === 200) answered++;
+    }
+    expect(answered).toBe(600);
+    // Nothing was dropped (600 events are far below the 8 MiB queue; drops: src/fleet/event-lines.test.ts):
+    // on SIGTERM the queue is flushed, every event whole, one JSON line each.
+    const exit = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    let out = "";
+    const buf = Buffer.alloc(1 << 16);
+    const read = () => {
+      for (;;) {
+        try {
+          const n = readSync(reader, buf);
+          if (n === 0) return;
+          out += buf.subarray(0, n).toString("utf8");
+        } catch {
+          return; // EAGAIN: nothing more for now
+        }
+      }
+    };
+    const reading = setInterval(read, 5);
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+    clearInterval(reading);
+    read();
+    closeSync(reader);
+    const lines = out.split("\n").filter(Boolean);
+    expect(lines.length).toBe(600);
+    for (const l of lines) expect(JSON.parse(l)).toMatchObject({ type: "admission" });
+  }, 120_000);
 });

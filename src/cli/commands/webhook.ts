@@ -116,6 +116,22 @@ export const webhookCommand: CliCommand = {
           });
         const listen = parseListen(String(o.listen));
         const { startWebhookServer } = await import("../../fleet/webhook.js");
+        // A collector that stops reading stdout costs dropped events (counted, said on stderr at most
+        // every 10 s), not memory without bound.
+        const { eventLines } = await import("../../fleet/event-lines.js");
+        let warned = 0;
+        const lines =
+          ctx.io.stdout === process.stdout
+            ? eventLines({
+                onDrop: (n) => {
+                  if (Date.now() - warned < 10_000) return;
+                  warned = Date.now();
+                  ctx.io.stderr.write(
+                    `envtrace webhook: ${n} event(s) dropped so far: stdout is not being read (its pipe is full)\n`,
+                  );
+                },
+              })
+            : { write: (l: string) => void ctx.io.stdout.write(l), close: async () => {} };
         let srv: Awaited<ReturnType<typeof startWebhookServer>>;
         try {
           srv = await startWebhookServer({
@@ -126,7 +142,7 @@ export const webhookCommand: CliCommand = {
             keyFile: o.key,
             maxBodyBytes: maxBody,
             reloadIntervalMs: positive("--reload-interval", String(o.reloadInterval)),
-            onEvent: (e) => ctx.io.stdout.write(`${JSON.stringify(e)}\n`),
+            onEvent: (e) => lines.write(`${JSON.stringify(e)}\n`),
             log: (l) => ctx.io.stderr.write(`${l}\n`),
           });
         } catch (err) {
@@ -148,6 +164,7 @@ export const webhookCommand: CliCommand = {
           process.once("SIGINT", stop);
         });
         await srv.close();
+        await lines.close();
       });
   },
 };
