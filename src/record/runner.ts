@@ -324,11 +324,16 @@ export async function record(o: RecordOptions): Promise<RecordRun> {
     }
     if (timer) clearTimeout(timer);
     for (const [sig, h] of forwarded) process.off(sig, h);
-    // strace never opened its output (it failed first): unblock our reader.
-    if (!opened) {
+    // strace never opened its output (it failed first): unblock our reader. Its open() runs on the thread
+    // pool and may not have begun yet — then a non-blocking open for writing fails (ENXIO, no reader) and
+    // the reader would wait forever: try again until the stream is open (or the stream gave up).
+    for (let i = 0; !opened && !stream.destroyed && i < 500; i++) {
       try {
         closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
-      } catch {}
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 10));
+      }
     }
     await drained;
     parser.end();
