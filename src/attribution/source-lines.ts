@@ -18,7 +18,7 @@ const MAX_FILE_BYTES = 1024 * 1024;
 
 /** Returns subjects whose file-located attributions carry `snippet` (new objects; the inputs are kept). */
 export async function withSourceLines(subjects: readonly Subject[], fs: HostFs): Promise<Subject[]> {
-  const { Redactor } = await import("../detect/redact.js");
+  const { redactText } = await import("../detect/redact.js");
   const files = new Map<string, Promise<string[] | undefined>>();
   const linesOf = (file: string) => {
     let p = files.get(file);
@@ -31,17 +31,13 @@ export async function withSourceLines(subjects: readonly Subject[], fs: HostFs):
     }
     return p;
   };
-  const maskText = (text: string) => {
-    const r = new Redactor({ style: "full" });
-    return Buffer.concat([r.push(Buffer.from(text)), r.end()]).toString("utf8");
-  };
 
   const attach = async (a: Attribution, secrets: readonly SecretPair[]): Promise<Attribution> => {
     const loc = a.location;
     if (!loc || !isFileLocation(loc) || loc.line === undefined) return a;
     const line = (await linesOf(loc.file))?.[loc.line - 1];
     if (line === undefined) return a;
-    let text = maskText(line.trim());
+    let text = redactText(line.trim());
     for (const [raw, mask] of secrets) text = text.split(raw).join(mask);
     if (text.length > MAX_SNIPPET_CHARS) text = `${text.slice(0, MAX_SNIPPET_CHARS)}…`;
     return { ...a, snippet: text };

@@ -38,7 +38,6 @@ export async function errorText(err: unknown, debug: boolean): Promise<string> {
   let out = `envtrace: ${msg.split("\n")[0]}\n`;
   if (debug && !known && err instanceof Error && err.stack) out += `${err.stack}\n`;
   // Loaded only on failure: the rule tables are not needed to print a version.
-  const { Redactor } = await import("../detect/redact.js");
-  const r = new Redactor({ style: "full" });
-  return Buffer.concat([r.push(Buffer.from(out)), r.end()]).toString("utf8");
+  const { redactText } = await import("../detect/redact.js");
+  return redactText(out);
 }

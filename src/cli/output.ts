@@ -94,11 +94,8 @@ export interface OutputOpts extends AuditOpts {
 
 /** The command line with every secret masked (a `--password=…` in argv must not reach a report). */
 export async function maskedArgv(argv: readonly string[]): Promise<string[]> {
-  const { Redactor } = await import("../detect/redact.js");
-  return argv.map((a) => {
-    const r = new Redactor({ style: "full" });
-    return Buffer.concat([r.push(Buffer.from(a)), r.end()]).toString("utf8");
-  });
+  const { redactText } = await import("../detect/redact.js");
+  return argv.map(redactText);
 }
 
 /** Refuses an `--output` that cannot be written before any work is done: exit 2, one line. */

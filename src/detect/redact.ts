@@ -207,6 +207,12 @@ export class Redactor {
   }
 }
 
+/** A short text (a command-line argument, an error line, a line of a file) with every secret fully masked. */
+export function redactText(text: string): string {
+  const r = new Redactor({ style: "full" });
+  return Buffer.concat([r.push(Buffer.from(text)), r.end()]).toString("utf8");
+}
+
 /** Pipes `input` through a {@link Redactor} into `write`, honouring back-pressure via `write`'s promise. */
 export async function redactStream(
   input: AsyncIterable<Uint8Array | string>,

@@ -3,17 +3,14 @@
  * introduced or changed (masked by `maskResult` like every explain result) and the findings.
  */
 import { maskResult } from "../detect/mask.js";
-import { Redactor } from "../detect/redact.js";
+import { redactText } from "../detect/redact.js";
 import type { CollectionIssue, ExplainResult, Subject } from "../model/index.js";
 import type { AttributedProc } from "./attribute.js";
 import type { Image } from "./tree.js";
 
 /** Masks secrets inside command-line arguments (a `--token=…`, a `KEY=value` given to env). */
 export function maskArgv(argv: readonly string[]): string[] {
-  return argv.map((a) => {
-    const r = new Redactor({ style: "full" });
-    return Buffer.concat([r.push(Buffer.from(a)), r.end()]).toString("utf8");
-  });
+  return argv.map(redactText);
 }
 
 /** `--no-values`: a `KEY=value` argument (env, sudo, make) keeps its key only. */
