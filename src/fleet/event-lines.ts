@@ -1,5 +1,5 @@
 /**
- * The webhook's audit events, one JSON line each on stdout, in bounded memory. When stdout is a pipe whose
+ * The webhook's and the agent's events, JSON lines on stdout, in bounded memory. When stdout is a pipe whose
  * reader stops (a stalled log collector), Node's process.stdout queues every write in memory without limit
  * (measured: 100 MB queued, RSS +100 MB, for 100k events of 1 KB): a long-running webhook would grow until
  * the kubelet kills it. When stdout is a pipe or a socket, events go through a handle on the same
@@ -25,8 +25,8 @@ export interface EventLinesOptions {
   fallback?: { write(s: string): unknown };
   /** Bytes that may wait before lines are dropped (default 8 MiB). */
   maxBufferedBytes?: number;
-  /** Called after each drop with the running total. */
-  onDrop?: (total: number) => void;
+  /** Called after each drop with the running total and the text dropped. */
+  onDrop?: (total: number, text: string) => void;
 }
 
 export function eventLines(o: EventLinesOptions = {}): EventLines {
@@ -54,7 +54,7 @@ export function eventLines(o: EventLinesOptions = {}): EventLines {
     write(line) {
       if (broken || sock.writableLength + line.length > max) {
         dropped++;
-        o.onDrop?.(dropped);
+        o.onDrop?.(dropped, line);
         return;
       }
       sock.write(line);

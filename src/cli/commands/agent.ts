@@ -8,7 +8,7 @@ import { boundAgentHeap, nextDelay, ProcessScanner } from "../../fleet/agent.js"
 import { AgentMetrics } from "../../fleet/metrics.js";
 import { startAgentServer } from "../../fleet/server.js";
 import { EnvtraceError } from "../errors.js";
-import { addOutputOptions, emitReport, makeReport } from "../output.js";
+import { addOutputOptions, type CommandContext, emitReport, makeReport } from "../output.js";
 import type { CliCommand } from "./command.js";
 
 /** `30s`, `2m`, `500ms`, `1h`, or plain seconds. */
@@ -53,18 +53,29 @@ export const agentCommand: CliCommand = {
       const scanner = new ProcessScanner({ root: o.root });
       // A long-running agent keeps its heap at the live size (after each batch and each scan); --once exits.
       const collect = o.once ? () => {} : boundAgentHeap();
+      const metrics = new AgentMetrics();
+      // A collector that stops reading stdout costs dropped events (envtrace_events_dropped_total), not
+      // memory without bound: a long-running agent writes through a bounded queue (src/fleet/event-lines).
+      const lines =
+        !o.once && !o.output && ctx.io.stdout === process.stdout
+          ? (await import("../../fleet/event-lines.js")).eventLines({
+              onDrop: (_n, text) => metrics.dropped.inc(text.split("\n").length - 1),
+            })
+          : undefined;
+      const out: CommandContext = lines
+        ? { ...ctx, io: { ...ctx.io, stdout: { write: (s: string) => lines.write(s) } } }
+        : ctx;
       // Each batch of new processes is one report: the first scan of a busy node never sits in memory whole.
       const emit = () =>
         scanner.scan(async (subjects) => {
           const report = await makeReport(ctx, "agent", { ...o, reveal: false }, subjects);
-          await emitReport(ctx, report, { ...o, reveal: false, partialOk: true });
+          await emitReport(out, report, { ...o, reveal: false, partialOk: true });
           collect();
         });
       if (o.once) {
         await emit();
         return;
       }
-      const metrics = new AgentMetrics();
       let lastScanEnd = 0;
       let deadline = Date.now() + interval * 3;
       const listen = parseListen(String(o.listen));
@@ -100,6 +111,7 @@ export const agentCommand: CliCommand = {
         process.off("SIGTERM", onSignal);
         process.off("SIGINT", onSignal);
         await new Promise<void>((resolve) => (server ? server.server.close(() => resolve()) : resolve()));
+        await lines?.close();
       }
     });
   },
