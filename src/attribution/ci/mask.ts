@@ -45,7 +45,12 @@ export function withholdCiValues(
   result: ExplainResult<DisplayValue>,
   opts: { reveal?: boolean; style?: MaskStyle } = {},
 ): ExplainResult<DisplayValue> {
-  if (opts.reveal) return result;
+  // Outside a CI job nothing is withheld: no copy of every lineage (a scan explains hundreds of processes).
+  if (
+    opts.reveal ||
+    !result.variables.some((l) => isWithheldByCi(l) || l.shadowed.some((s) => secretByOrigin(s.attribution)))
+  )
+    return result;
   const style = opts.style ?? "partial";
   const secrets = new Set<string>();
   const variables = result.variables.map((l) => {
