@@ -108,6 +108,13 @@ const skip = (s: Skipped, why: string, n = 1) => {
 const SL_EXCLUDED =
   /^secretlint-rule-(preset-.*|pattern|example|internal-test-.*|filter-comments|no-dotenv|no-homedir)$/;
 
+/** Backslash escapes with one meaning in both languages' string literals. */
+const COMMON_ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", '"': '"', "'": "'" };
+/** Go interpreted string literals add the C control escapes. */
+const GO_ESCAPES: Record<string, string> = { ...COMMON_ESCAPES, a: "\x07", b: "\b", f: "\f", v: "\v" };
+/** Python non-raw strings: a backslash before a newline continues the line. */
+const PY_ESCAPES: Record<string, string> = { ...COMMON_ESCAPES, "\n": "" };
+
 function secretlintCases(skipped: Skipped): Case[] {
   const repo = "secretlint/secretlint";
   const commit = git(repo, "rev-parse", "HEAD").trim();
@@ -196,18 +203,7 @@ function goTokens(src: string): GoTok[] {
       while (j < src.length && src[j] !== c) {
         if (src[j] === "\\") {
           const n = src[j + 1]!;
-          const simple: Record<string, string> = {
-            n: "\n",
-            t: "\t",
-            r: "\r",
-            "\\": "\\",
-            '"': '"',
-            "'": "'",
-            a: "\x07",
-            b: "\b",
-            f: "\f",
-            v: "\v",
-          };
+          const simple = GO_ESCAPES;
           if (n in simple) {
             s += simple[n];
             j += 2;
@@ -725,15 +721,7 @@ function pyString(src: string, i: number, raw: boolean, out: GoTok[]): number {
   while (j < src.length && !src.startsWith(q, j)) {
     if (src[j] === "\\" && !raw) {
       const n = src[j + 1]!;
-      const simple: Record<string, string> = {
-        n: "\n",
-        t: "\t",
-        r: "\r",
-        "\\": "\\",
-        '"': '"',
-        "'": "'",
-        "\n": "",
-      };
+      const simple = PY_ESCAPES;
       if (n in simple) {
         s += simple[n];
         j += 2;
