@@ -9,12 +9,12 @@
  *
  * `BENCH_SECONDS` (default 10; the issue's 30 s also works) sets the duration.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fixtureObjects, reviewOf, workload } from "../test/helpers/admission.js";
+import { fixtureObjects, reviewOf, servingCert, workload } from "../test/helpers/admission.js";
 import { type Figure, printFigures } from "./lib.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -125,23 +125,7 @@ function cpuSeconds(pid: number): number {
 export async function bench(): Promise<Figure[]> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const dir = mkdtempSync(join(tmpdir(), "envtrace-bench-webhook-"));
-  const cert = join(dir, "tls.crt");
-  const key = join(dir, "tls.key");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "1",
-    ].concat(["-subj", "/CN=bench", "-keyout", key, "-out", cert]),
-    { stdio: "ignore" },
-  );
+  const { cert, key } = servingCert(dir, "tls", "bench");
   const bodies = [
     reviewOf(workload("mysql-deployment.yaml")),
     reviewOf(workload("checkoutservice.yaml")),

@@ -1,5 +1,7 @@
 /** AdmissionReview requests built from the fixtures of test/fixtures/admission (public projects' manifests). */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 
 export const ADMISSION_FIXTURES = "test/fixtures/admission";
@@ -37,4 +39,34 @@ export function reviewOf(
       ...over,
     },
   };
+}
+
+/** A self-signed serving certificate for loopback (EC P-256, one day, SAN 127.0.0.1 and localhost), made with openssl in `dir`. */
+export function servingCert(dir: string, name: string, cn: string): { cert: string; key: string } {
+  const cert = join(dir, `${name}.crt`);
+  const key = join(dir, `${name}.key`);
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${cn}`,
+      "-addext",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ],
+    { stdio: "ignore" },
+  );
+  return { cert, key };
 }

@@ -23,7 +23,7 @@ import { connect, type TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AdmissionEvent, severityEvaluator } from "../../src/fleet/admission.js";
 import { startWebhookServer, type WebhookServer } from "../../src/fleet/webhook.js";
-import { reviewOf, workload } from "../helpers/admission.js";
+import { reviewOf, servingCert, workload } from "../helpers/admission.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 let dir = "";
@@ -31,34 +31,7 @@ let srv: WebhookServer;
 const events: AdmissionEvent[] = [];
 const logs: string[] = [];
 
-function makeCert(name: string, cn: string): { cert: string; key: string } {
-  const cert = join(dir, `${name}.crt`);
-  const key = join(dir, `${name}.key`);
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      `/CN=${cn}`,
-      "-addext",
-      "subjectAltName=IP:127.0.0.1,DNS:localhost",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-    ],
-    { stdio: "ignore" },
-  );
-  return { cert, key };
-}
+const makeCert = (name: string, cn: string) => servingCert(dir, name, cn);
 
 interface Reply {
   status: number;
